@@ -1,0 +1,47 @@
+"""The `neural-enduro` console script as a user runs it: a real subprocess, exit codes and JSON on stdout."""
+import json, subprocess, sys, shutil
+from pathlib import Path
+import pytest
+
+EXE = shutil.which("neural-enduro") or str(Path(sys.executable).parent / "neural-enduro")
+
+
+def run(*args, check=True):
+    p = subprocess.run([EXE, *args], capture_output=True, text=True, timeout=300)
+    if check: assert p.returncode == 0, p.stderr
+    return p
+
+
+def test_help_lists_commands():
+    out = run("--help").stdout
+    for cmd in ("collect", "bench", "demo"): assert cmd in out
+
+
+def test_collect_json_and_refuses_existing_data(tmp_path):
+    res = json.loads(run("collect", "--policy", "driver", "--steps", "120", "--out", str(tmp_path / "d"), "--json").stdout)
+    assert res["transitions"] == 120 and res["policy"] == "driver"
+    idx = json.loads((tmp_path / "d" / "index.json").read_text())
+    assert sum(e["length"] for e in idx["episodes"]) == 120
+    p = run("collect", "--steps", "10", "--out", str(tmp_path / "d"), check=False)
+    assert p.returncode == 2 and "already holds data" in p.stderr and "Traceback" not in p.stderr
+    assert json.loads((tmp_path / "d" / "index.json").read_text()) == idx   # untouched
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["collect", "--steps", "10", "--game", "Endurro"], "Did you mean: Enduro"),
+    (["collect", "--steps", "-3"], "positive integer"),
+    (["collect"], "--steps and/or --episodes"),
+    (["collect", "--steps", "10", "--policy", "wizard"], "unknown policy"),
+    (["bench", "nothing"], "unknown benchmark"),
+    (["fly"], "unknown command"),
+])
+def test_bad_input_is_a_clear_error(tmp_path, args, msg):
+    p = run(*args, "--out", str(tmp_path / "x"), check=False) if args[0] == "collect" else run(*args, check=False)
+    assert p.returncode == 2, p.stdout
+    assert msg in p.stderr and "Traceback" not in p.stderr
+
+
+def test_bench_collect_prints_figures():
+    res = json.loads(run("bench", "collect", "--steps", "400", "--json").stdout)
+    assert set(res) >= {"collect_steps_per_s", "raw_steps_per_s", "ratio"}
+    assert res["collect_steps_per_s"] > 0 and res["raw_steps_per_s"] > 0
