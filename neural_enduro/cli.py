@@ -20,7 +20,7 @@ def _emit(result: dict, as_json: bool, line: str = None):
     return result
 
 # %% auto #0
-__all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'main']
+__all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'evaluate', 'main']
 
 # %% ../nbs/99_cli.ipynb #c004
 @command
@@ -40,12 +40,19 @@ def collect(policy: Param("random or driver", str) = "driver",
                         max_episode_steps=max_episode_steps, overwrite=overwrite, progress=not json), json)
 
 @command
-def bench(what: Param("what to benchmark: collect", str, opt=False) = "collect",
+def bench(what: Param("what to benchmark: collect or decoder", str, opt=False) = "collect",
           steps: Param("steps per measurement", int) = 20_000,
           num_envs: Param("parallel emulators", int) = 2,
           json: Param("print JSON", store_true) = False):
     "Print speed figures (never asserted by tests)."
-    benches = dict(collect=lambda: bench_collect(steps=steps, num_envs=num_envs))
+    def decoder():
+        from neural_enduro.vqvae import load_vqvae, bench_decoder
+        from neural_enduro.evaluate import checkpoint_dir
+        d = checkpoint_dir("Enduro")
+        res = {"default": bench_decoder(load_vqvae(d / "vqvae.pt"))["decoder_step_ms"]}
+        if (d / "vqvae_seed.pt").exists(): res["seed"] = bench_decoder(load_vqvae(d / "vqvae_seed.pt"), n=20)["decoder_step_ms"]
+        return {"decoder_step_ms": res, "batch": 1, "threads": __import__("torch").get_num_threads()}
+    benches = dict(collect=lambda: bench_collect(steps=steps, num_envs=num_envs), decoder=decoder)
     if what not in benches: raise ValueError(f"unknown benchmark {what!r}; choose from {', '.join(benches)}")
     return _emit(benches[what](), json)
 
@@ -64,6 +71,15 @@ def demo(out: Param("GIF to write", str) = "data/demo_drive.gif",
                             f"{res['record_steps_per_s']} steps/s recorded -> {gif} ({res['gif_mb']} MB, every 4th step at 15 fps)")
 
 # %% ../nbs/99_cli.ipynb #c005
+@command
+def evaluate(spec: Param("evaluation spec (JSON: game, episodes of {seed, actions}, horizons, rollout_steps)", str, opt=False),
+             checkpoints: Param("root of the checkpoints (default: the shipped ones)", str) = None,
+             json: Param("print JSON", store_true) = False):
+    "Score the shipped models on the episodes of SPEC (regenerated from seed and actions)."
+    from neural_enduro.evaluate import evaluate as _evaluate, CHECKPOINTS_DIR
+    return _emit(_evaluate(spec, checkpoints or CHECKPOINTS_DIR, progress=not json), json)
+
+# %% ../nbs/99_cli.ipynb #c006
 def main(argv=None):
     "Entry point of the `neural-enduro` console script."
     argv = sys.argv[1:] if argv is None else list(argv)
