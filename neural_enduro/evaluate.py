@@ -5,41 +5,45 @@
 # %% ../nbs/07_evaluate.ipynb #c003
 from __future__ import annotations
 import json, time
+import torch.nn.functional as F
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 from .env import replay, resolve_game, game_name, check_actions
 from .data import REPO_ROOT, load_index, load_episode
-from .vqvae import load_vqvae, bench_decoder, psnr, codebook_stats
+from .vqvae import load_vqvae, bench_decoder, psnr, codebook_stats, checkpoint_dir, CHECKPOINTS_DIR
 from .train_vqvae import evaluate_pairs
+from .predictors import load_predictor
+from .simulator import NeuralEnduro, neural_rollout, neural_step
 
 # %% auto #0
-__all__ = ['CHECKPOINTS_DIR', 'checkpoint_dir', 'load_spec', 'make_spec', 'evaluate']
+__all__ = ['load_spec', 'load_spec_dict', 'make_spec', 'evaluate']
 
 # %% ../nbs/07_evaluate.ipynb #c004
-CHECKPOINTS_DIR = REPO_ROOT / "checkpoints"
-
-def checkpoint_dir(game: str, root=CHECKPOINTS_DIR) -> Path:
-    "The shipped checkpoints of `game`, or a clear error naming the games that have some."
-    rom = resolve_game(game); d = Path(root) / rom
-    if not (d / "vqvae.pt").exists():
-        have = sorted(p.parent.name for p in Path(root).glob("*/vqvae.pt"))
-        raise FileNotFoundError(f"no checkpoints for {game_name(game)} in {d} (games with checkpoints: {', '.join(have) or 'none'})")
-    return d
+def _read_spec(path):
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"spec not found: {path}")
+    try: return json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise ValueError(f"spec {path} is not valid JSON: {e}") from None
 
 def load_spec(path) -> dict:
     "Read and check an evaluation spec."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"spec not found: {path}")
-    try: spec = json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"spec {path} is not valid JSON: {e}") from None
+    return load_spec_dict(_read_spec(path), path)
+
+def load_spec_dict(spec: dict, path="spec") -> dict:
+    "Check a spec given as a dict and fill in defaults."
+    spec = dict(spec)
     if not isinstance(spec, dict) or "game" not in spec or not spec.get("episodes"):
         raise ValueError(f"spec {path} needs 'game' and a non-empty 'episodes' list of {{seed, actions}}")
     for i, ep in enumerate(spec["episodes"]):
         if "seed" not in ep or not ep.get("actions"): raise ValueError(f"spec {path}: episode {i} needs 'seed' and non-empty 'actions'")
         check_actions(spec["game"], ep["actions"])
     spec.setdefault("horizons", [1, 5, 15]); spec.setdefault("rollout_steps", 1000); spec.setdefault("starts", 4)
+    for k in ("rollout_steps", "starts"):
+        if not isinstance(spec[k], int) or spec[k] <= 0: raise ValueError(f"spec {path}: {k} must be a positive integer, got {spec[k]!r}")
+    if not spec["horizons"] or any(not isinstance(h, int) or h <= 0 for h in spec["horizons"]):
+        raise ValueError(f"spec {path}: horizons must be positive integers, got {spec['horizons']!r}")
     return spec
 
 def make_spec(data_dirs, split: str = "val", max_episodes_per_dir: int = 3, max_steps: int | None = None, **extra) -> dict:
@@ -55,25 +59,88 @@ def make_spec(data_dirs, split: str = "val", max_episodes_per_dir: int = 3, max_
     return dict(game=games.pop(), episodes=eps, horizons=[1, 5, 15], rollout_steps=1000, **extra)
 
 # %% ../nbs/07_evaluate.ipynb #c005
-def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False) -> dict:
-    "Score the shipped models of `spec['game']` on the spec's episodes (see the module doc for the keys)."
-    spec = load_spec(spec) if isinstance(spec, (str, Path)) else spec
-    ck = checkpoint_dir(spec["game"], checkpoints_root)
-    model = load_vqvae(ck / "vqvae.pt")
-    seed_model = load_vqvae(ck / "vqvae_seed.pt") if (ck / "vqvae_seed.pt").exists() else None
-    t0 = time.time(); f0s, f1s = [], []
-    for ep in tqdm(spec["episodes"], desc="replay", disable=not progress):
-        fr = torch.from_numpy(replay(spec["game"], ep["seed"], ep["actions"])["frames"])
-        f0s.append(fr[:-1]); f1s.append(fr[1:])
-    f0, f1 = torch.cat(f0s), torch.cat(f1s)
-    ours = evaluate_pairs(model, f0, f1)
-    out = dict(game=game_name(spec["game"]), episodes=len(spec["episodes"]), transitions=len(f0),
-               copy_psnr=round(ours["copy_psnr"], 2), recon_psnr=round(ours["recon_psnr"], 2),
-               codes_used=ours["codes_used"], perplexity=round(ours["perplexity"], 1))
-    if seed_model is not None:
-        s = evaluate_pairs(seed_model, f0, f1)
-        out.update(seed_recon_psnr=round(s["recon_psnr"], 2), seed_codes_used=s["codes_used"])
-    out.update(bench_decoder(model, n=200)); out["step_ms"] = out.pop("decoder_step_ms"); out.pop("config", None)
-    if seed_model is not None: out["seed_step_ms"] = bench_decoder(seed_model, n=20)["decoder_step_ms"]
+def _collapsed(f: torch.Tensor) -> torch.Tensor:
+    "Per-frame collapse flag (DESIGN section 5): pixel std < 0.05 or mean < 0.05, pixels in [0, 1]."
+    x = f.float().flatten(1) / 255
+    return (x.std(1) < 0.05) | (x.mean(1) < 0.05)
+
+@torch.no_grad()
+def _one_step(vq, preds, episodes, batch=64):
+    "Copy, recon and per-predictor one-step figures over every transition of the episodes; also returns the true codes."
+    se = dict(copy=0.0, recon=0.0, **{k: 0.0 for k in preds}); hits = {k: [] for k in preds}; codes_all, n_pix = [], 0
+    for fr, acts in episodes:
+        f0, f1 = fr[:-1], fr[1:]
+        codes = torch.cat([vq.encode(f0[i:i + batch], f1[i:i + batch]) for i in range(0, len(f0), batch)])
+        codes_all.append(codes)
+        start_tok = torch.full((1, *vq.cfg.grid), vq.cfg.codebook_size, dtype=torch.long)
+        prev_codes = torch.cat([start_tok, codes[:-1]]); f_prev = torch.cat([f0[:1], f0[:-1]])
+        a = torch.as_tensor(acts).long()
+        for i in range(0, len(f0), batch):
+            sl = slice(i, i + batch); tgt = f1[sl].float() / 255; n_pix += tgt.numel()
+            se["copy"] += F.mse_loss(f0[sl].float() / 255, tgt, reduction="sum").item()
+            se["recon"] += F.mse_loss(vq.decode(f0[sl], codes[sl]).clamp(0, 1), tgt, reduction="sum").item()
+            for k, p in preds.items():
+                pc = p(a[sl], f_prev[sl], f0[sl], prev_codes[sl]).argmax(1)
+                hits[k].append((pc == codes[sl]).float().mean((1, 2)))
+                se[k] += F.mse_loss(vq.decode(f0[sl], pc).clamp(0, 1), tgt, reduction="sum").item()
+    return {k: psnr(v / n_pix) for k, v in se.items()}, {k: torch.cat(v).mean().item() for k, v in hits.items()}, codes_all
+
+def _psnr_frames(a: torch.Tensor, b: torch.Tensor) -> float:
+    return psnr(F.mse_loss(a.float() / 255, b.float() / 255).item())
+
+def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, details: bool = False) -> dict:
+    """Score the shipped models of `spec['game']` on the spec's episodes: one-step figures on every transition,
+    open-loop rollouts from `starts` real frames per episode, controllability and collapse (DESIGN section 5)."""
+    raw = _read_spec(spec) if isinstance(spec, (str, Path)) else spec
+    if not isinstance(raw, dict) or "game" not in raw: raise ValueError("a spec needs 'game' and 'episodes'")
+    ck = checkpoint_dir(raw["game"], checkpoints_root)   # no checkpoints for the game: say so before anything else
+    spec = load_spec_dict(raw, spec if isinstance(spec, (str, Path)) else "spec")
+    vq = load_vqvae(ck / "vqvae.pt")
+    seed_vq = load_vqvae(ck / "vqvae_seed.pt") if (ck / "vqvae_seed.pt").exists() else None
+    preds = {k: load_predictor(ck / f"predictor_{k}.pt") for k in ("action", "state") if (ck / f"predictor_{k}.pt").exists()}
+    t0 = time.time()
+    episodes = [(torch.from_numpy(replay(spec["game"], ep["seed"], ep["actions"])["frames"]), np.asarray(ep["actions"]))
+                for ep in tqdm(spec["episodes"], desc="replay", disable=not progress)]
+    ps, acc, codes = _one_step(vq, preds, episodes)
+    out = dict(game=game_name(spec["game"]), episodes=len(episodes), transitions=sum(len(a) for _, a in episodes),
+               copy_psnr=round(ps["copy"], 2), recon_psnr=round(ps["recon"], 2),
+               **codebook_stats(torch.cat(codes).numpy(), vq.cfg.codebook_size))
+    out["perplexity"] = round(out["perplexity"], 1)
+    for k in preds: out[f"pred_psnr_{k}"], out[f"token_acc_{k}"] = round(ps[k], 2), round(acc[k], 4)
+    if seed_vq is not None:
+        f0 = torch.cat([f[:-1] for f, _ in episodes]); f1 = torch.cat([f[1:] for f, _ in episodes])
+        out["seed_recon_psnr"] = round(evaluate_pairs(seed_vq, f0, f1)["recon_psnr"], 2)
+    sim_key = "state" if "state" in preds else next(iter(preds), None)
+    if sim_key is not None:
+        p = preds[sim_key]; H = max(spec["horizons"]); R = spec["rollout_steps"]; rng = np.random.default_rng(0)
+        fp, fc, pcs, real, acts, racts, long_acts = [], [], [], [], [], [], []
+        for (fr, a), c in zip(episodes, codes):
+            T = len(a)
+            if T < H + 2: continue
+            for s in np.linspace(1, T - H, spec["starts"]).round().astype(int):
+                fp.append(fr[s - 1]); fc.append(fr[s]); pcs.append(c[s - 1]); real.append(fr[s:s + H + 1])
+                acts.append(a[s:s + H]); racts.append(rng.integers(0, p.n_actions, H)); long_acts.append(np.take(a, (s + np.arange(R)) % T))
+        if not fc: raise ValueError(f"episodes are shorter than the largest horizon {H} + 2")
+        fp, fc, pcs, real = torch.stack(fp), torch.stack(fc), torch.stack(pcs), torch.stack(real)
+        gen = neural_rollout(vq, p, fc, np.stack(acts), fp, pcs)
+        gen_r = neural_rollout(vq, p, fc, np.stack(racts), fp, pcs)
+        out["rollout_psnr"] = {str(h): round(_psnr_frames(gen[:, h], real[:, h]), 2) for h in spec["horizons"]}
+        out["rollout_copy_psnr"] = {str(h): round(_psnr_frames(real[:, 0], real[:, h]), 2) for h in spec["horizons"]}
+        out["controllability_dpsnr"] = round(_psnr_frames(gen[:, H], real[:, H]) - _psnr_frames(gen_r[:, H], real[:, H]), 2)
+        # collapse: rollout_steps-long rollouts from every start, recorded actions cycled
+        la = torch.as_tensor(np.stack(long_acts)).long(); prev, cur, pc = fp, fc, pcs; n_col, means = 0, []
+        with torch.inference_mode():
+            for t in tqdm(range(R), desc="long rollouts", disable=not progress):
+                nxt, pc = neural_step(vq, p, prev, cur, la[:, t], pc)
+                prev, cur = cur, nxt; n_col += int(_collapsed(nxt).sum()); means.append(nxt.float().mean((1, 2)) / 255)
+        means = torch.stack(means, 1)
+        out.update(collapsed_frames=n_col, rollout_frames=R * len(fc), rollout_min_mean=round(means.min().item(), 3),
+                   simulator_predictor=sim_key)
+        out["step_ms"] = NeuralEnduro(vq, p, spec["game"]).bench(n=200)["step_ms"]
+        if details: out["_details"] = dict(gen=gen, gen_random=gen_r, real=real, long_means=means)
+    else:
+        out["step_ms"] = bench_decoder(vq, n=200)["decoder_step_ms"]
+    out["decoder_step_ms"] = bench_decoder(vq, n=200)["decoder_step_ms"]
+    if seed_vq is not None: out["seed_decoder_step_ms"] = bench_decoder(seed_vq, n=20)["decoder_step_ms"]
     out["eval_seconds"] = round(time.time() - t0, 1)
     return out

@@ -81,7 +81,7 @@ def _save_state(path, model, opt, step, elapsed, params, best):
 
 def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", steps=30, batch_size=8, lr=1e-3,
                 max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0, threads=None,
-                progress=True) -> dict:
+                progress=True, overrides: dict | None = None) -> dict:
     "Train (or resume) a `LatentActionVQVAE` run in `run_dir`; returns the final validation metrics."
     params = {k: v for k, v in locals().items()}
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
@@ -99,7 +99,11 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
     val = FramePairs(data_dirs, "val", None, progress)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
     vf0, vf1 = val.batch(vi)
-    model = LatentActionVQVAE(CONFIGS[config]())
+    cfg = CONFIGS[config]()
+    for k, v in (overrides or {}).items():
+        if not hasattr(cfg, k): raise ValueError(f"unknown config field {k!r} in overrides")
+        setattr(cfg, k, v)
+    model = LatentActionVQVAE(VQVAEConfig(**asdict(cfg)))
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     step, elapsed, best = 0, 0.0, -1.0
     if resume and (run / "last.pt").exists():

@@ -13,9 +13,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['CONFIGS', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'UNetEncoder', 'UNetDecoder', 'SeedEncoder', 'SeedDecoder',
-           'LatentActionVQVAE', 'save_checkpoint', 'read_checkpoint', 'load_state_strict', 'load_vqvae', 'psnr',
-           'codebook_stats', 'bench_decoder']
+__all__ = ['CONFIGS', 'CHECKPOINTS_DIR', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'UNetEncoder', 'UNetDecoder',
+           'SeedEncoder', 'SeedDecoder', 'LatentActionVQVAE', 'save_checkpoint', 'read_checkpoint', 'load_state_strict',
+           'checkpoint_dir', 'load_vqvae', 'psnr', 'codebook_stats', 'bench_decoder']
 
 # %% ../nbs/02_vqvae.ipynb #c005
 @dataclass
@@ -121,6 +121,7 @@ class UNetDecoder(nn.Module):
         self.head = nn.Conv2d(c0, 16, 1)
         nn.init.zeros_(self.head.weight); nn.init.zeros_(self.head.bias)   # starts as "copy the frame"
     def forward(self, s, q):
+        "The change to frame t, in 4x4 blocks `(B, 16, 53, 40)`."
         h0 = self.d0(s); h1 = self.d1(h0); h2 = self.d2(h1); h3 = self.d3(h2)
         x = self.mid(torch.cat([h3, self.codes(q)], 1))
         x = self.u2(torch.cat([F.interpolate(x, size=h2.shape[-2:]), h2], 1))
@@ -243,6 +244,18 @@ def load_state_strict(model: nn.Module, state_dict: dict, path="checkpoint"):
         raise ValueError(" ".join(msg))
     model.load_state_dict(state_dict, strict=True)
     return model
+
+from .data import REPO_ROOT
+CHECKPOINTS_DIR = REPO_ROOT / "checkpoints"
+
+def checkpoint_dir(game: str, root=CHECKPOINTS_DIR) -> Path:
+    "The shipped checkpoints of `game` (`root/<rom id>/`), or a clear error naming the games that have some."
+    from neural_enduro.env import resolve_game, game_name
+    rom = resolve_game(game); d = Path(root) / rom
+    if not (d / "vqvae.pt").exists():
+        have = sorted(p.parent.name for p in Path(root).glob("*/vqvae.pt"))
+        raise FileNotFoundError(f"no checkpoints for {game_name(game)} in {d} (games with checkpoints: {', '.join(have) or 'none'})")
+    return d
 
 def load_vqvae(path) -> LatentActionVQVAE:
     "A `LatentActionVQVAE` from a checkpoint, loaded strictly and safely, in eval mode."
