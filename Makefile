@@ -42,8 +42,13 @@ test: install check-sync check-readme
 	$(BIN)/nbdev_test --n_workers 2 --timing
 	$(BIN)/python -m pytest -q tests
 
+# The main job: papermill runs the simulator notebook on the shipped checkpoints (a 300-step neural drive by the
+# scripted driver beside the real emulator fed the same actions) -> data/neural_enduro_game.gif + figures.
 demo: install
-	$(BIN)/neural-enduro demo
+	@mkdir -p runs/demo
+	$(BIN)/papermill nbs/05_simulator.ipynb runs/demo/simulator.ipynb --no-progress-bar \
+	  -p out_gif data/neural_enduro_game.gif -p figures_json runs/demo/figures.json
+	@echo "figures:"; cat runs/demo/figures.json; echo
 
 bench: install
 	$(BIN)/neural-enduro bench collect --json

@@ -121,7 +121,7 @@ class UNetDecoder(nn.Module):
         self.head = nn.Conv2d(c0, 16, 1)
         nn.init.zeros_(self.head.weight); nn.init.zeros_(self.head.bias)   # starts as "copy the frame"
     def forward(self, s, q):
-        "The change to frame t, in 4x4 blocks `(B, 16, 53, 40)`."
+        "The next frame minus frame t, in 4x4 blocks `(B, 16, 53, 40)`."
         h0 = self.d0(s); h1 = self.d1(h0); h2 = self.d2(h1); h3 = self.d3(h2)
         x = self.mid(torch.cat([h3, self.codes(q)], 1))
         x = self.u2(torch.cat([F.interpolate(x, size=h2.shape[-2:]), h2], 1))
