@@ -40,7 +40,7 @@ def collect(policy: Param("random or driver", str) = "driver",
                         max_episode_steps=max_episode_steps, overwrite=overwrite, progress=not json), json)
 
 @command
-def bench(what: Param("what to benchmark: collect or decoder", str, opt=False) = "collect",
+def bench(what: Param("what to benchmark: all, collect, decoder or simulator", str, opt=False) = "all",
           steps: Param("steps per measurement", int) = 20_000,
           num_envs: Param("parallel emulators", int) = 2,
           json: Param("print JSON", store_true) = False):
@@ -52,8 +52,12 @@ def bench(what: Param("what to benchmark: collect or decoder", str, opt=False) =
         res = {"default": bench_decoder(load_vqvae(d / "vqvae.pt"))["decoder_step_ms"]}
         if (d / "vqvae_seed.pt").exists(): res["seed"] = bench_decoder(load_vqvae(d / "vqvae_seed.pt"), n=20)["decoder_step_ms"]
         return {"decoder_step_ms": res, "batch": 1, "threads": __import__("torch").get_num_threads()}
-    benches = dict(collect=lambda: bench_collect(steps=steps, num_envs=num_envs), decoder=decoder)
-    if what not in benches: raise ValueError(f"unknown benchmark {what!r}; choose from {', '.join(benches)}")
+    def simulator():
+        from neural_enduro.simulator import NeuralEnduro
+        return {"simulator": NeuralEnduro.from_checkpoints("Enduro").bench(n=300), "batch": 1}
+    benches = dict(collect=lambda: bench_collect(steps=steps, num_envs=num_envs), decoder=decoder, simulator=simulator)
+    if what == "all": return _emit({k: f() for k, f in benches.items()}, json)
+    if what not in benches: raise ValueError(f"unknown benchmark {what!r}; choose from all, {', '.join(benches)}")
     return _emit(benches[what](), json)
 
 @command

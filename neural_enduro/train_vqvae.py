@@ -49,16 +49,22 @@ class FramePairs:
 # %% ../nbs/03_train_vqvae.ipynb #c007
 @torch.no_grad()
 def evaluate_pairs(model: LatentActionVQVAE, f0: torch.Tensor, f1: torch.Tensor, batch: int = 64) -> dict:
-    "Recon and copy-frame PSNR (10 log10 of 1/mean MSE) and codebook stats over pairs of uint8 frames."
-    model.eval(); se_rec = se_copy = 0.0; idxs = []
+    """Recon and copy-frame PSNR (10 log10 of 1/mean MSE) and codebook stats over pairs of uint8 frames, and
+    `code_gain_db`: recon PSNR minus the PSNR with the codes shuffled across pairs. Near 0 means the decoder ignores
+    its codes (it predicts from frame t alone), the failure to watch for with a full-resolution decoder."""
+    model.eval(); se_rec = se_copy = se_shuf = 0.0; idxs = []
+    g = torch.Generator().manual_seed(0)
     for i in range(0, len(f0), batch):
         a, b = f0[i:i + batch], f1[i:i + batch]
         idx = model.encode(a, b); pred = model.decode(a, idx).clamp(0, 1)
+        shuf = model.decode(a, idx[torch.randperm(len(idx), generator=g)]).clamp(0, 1)
         bt = b.float() / 255
         se_rec += F.mse_loss(pred, bt, reduction="sum").item(); se_copy += F.mse_loss(a.float() / 255, bt, reduction="sum").item()
+        se_shuf += F.mse_loss(shuf, bt, reduction="sum").item()
         idxs.append(idx.numpy())
     n = f0[0].numel() * len(f0)
-    return dict(recon_psnr=psnr(se_rec / n), copy_psnr=psnr(se_copy / n), **codebook_stats(np.concatenate(idxs), model.cfg.codebook_size))
+    return dict(recon_psnr=psnr(se_rec / n), copy_psnr=psnr(se_copy / n), code_gain_db=psnr(se_rec / n) - psnr(se_shuf / n),
+                **codebook_stats(np.concatenate(idxs), model.cfg.codebook_size))
 
 def val_grid(model, f0, f1, path, n: int = 4):
     "Save a (current, true next, predicted next, |error| x4) grid for `n` pairs."
@@ -81,7 +87,7 @@ def _save_state(path, model, opt, step, elapsed, params, best):
 
 def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", steps=30, batch_size=8, lr=1e-3,
                 max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0, threads=None,
-                progress=True, overrides: dict | None = None) -> dict:
+                progress=True, overrides: dict | None = None, warmup_continuous: int = 0) -> dict:
     "Train (or resume) a `LatentActionVQVAE` run in `run_dir`; returns the final validation metrics."
     params = {k: v for k, v in locals().items()}
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
@@ -122,7 +128,12 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
         model.train()
         for g in opt.param_groups: g["lr"] = lr_at(step)
         f0, f1 = train.batch(torch.from_numpy(rng.integers(0, len(train), batch_size)))
-        out = model(f0, f1)
+        if step == warmup_continuous and warmup_continuous > 0:   # quantization switches on: codebook from encoder outputs
+            with torch.no_grad():
+                zs = [model.encoder(model._in(model.prep(a)), model._in(model.prep(b)))
+                      for a, b in (train.batch(torch.from_numpy(rng.integers(0, len(train), batch_size))) for _ in range(8))]
+            model.vq.init_from(torch.cat(zs))
+        out = model(f0, f1, quantize=step >= warmup_continuous)
         opt.zero_grad(set_to_none=True); out["loss"].backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
         step += 1; now = time.time(); elapsed += now - t_last; t_last = now
@@ -131,7 +142,7 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
             metrics = dict(step=step, train_seconds=round(elapsed, 1), lr=lr_at(step), train_mse=out["mse"].item(),
                            **evaluate_pairs(model, vf0, vf1))
             with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(metrics) + "\n")
-            if metrics["recon_psnr"] > best:
+            if metrics["recon_psnr"] > best and step > warmup_continuous:
                 best = metrics["recon_psnr"]
                 save_checkpoint(run / "best.pt", "vqvae", asdict(model.cfg), model,
                                 card=dict(metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1)))

@@ -62,6 +62,14 @@ class VectorQuantizer(nn.Module):
         self.register_buffer("embed_avg", self.embed.clone())
         self.register_buffer("unused_steps", torch.zeros(K, dtype=torch.long))
 
+    @torch.no_grad()
+    def init_from(self, z: torch.Tensor):
+        "Reset the codebook to `K` random encoder outputs `z` `(B, D, h, w)` (used when quantization switches on)."
+        flat = z.permute(0, 2, 3, 1).reshape(-1, self.D)
+        pick = flat[torch.randperm(len(flat))[: self.K]]
+        if len(pick) < self.K: pick = pick[torch.randint(0, len(pick), (self.K,))]
+        self.embed.copy_(pick); self.embed_avg.copy_(pick); self.cluster_size.fill_(1.0); self.unused_steps.zero_()
+
     def lookup(self, idx: torch.Tensor) -> torch.Tensor:
         "Code vectors for indices `(B, h, w)` -> `(B, D, h, w)`."
         return self.embed[idx].permute(0, 3, 1, 2)
@@ -200,10 +208,14 @@ class LatentActionVQVAE(nn.Module):
         out = self.decode_raw(f0, q)
         return out.clamp(0, 1) if self.cfg.arch == "unet" else out
 
-    def forward(self, f0, f1) -> dict:
-        "Training pass: `pred_raw` (unclamped), `loss` = MSE + commitment, codebook stats."
+    def forward(self, f0, f1, quantize: bool = True) -> dict:
+        """Training pass: `pred_raw` (unclamped), `loss` = MSE + commitment, codebook stats.
+        `quantize=False` feeds the encoder's continuous output to the decoder (warm-up, see the training notebook)."""
         f0, f1 = self.prep(f0), self.prep(f1)
-        q, idx, commit, stats = self._quantize(f0, f1)
+        if quantize: q, idx, commit, stats = self._quantize(f0, f1)
+        else:
+            q = self.encoder(self._in(f0), self._in(f1)); idx, commit = None, torch.zeros(())
+            stats = dict(perplexity=torch.zeros(()), used=torch.zeros(()))
         pred = self.decode_raw(f0, q)
         mse = F.mse_loss(pred, f1)
         return dict(pred_raw=pred, idx=idx, mse=mse, commit=commit, loss=mse + self.cfg.commitment * commit, **stats)
