@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
-.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench
+.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all
 
 install: $(STAMP)
 
@@ -52,6 +52,43 @@ demo: install
 
 bench: install
 	$(BIN)/neural-enduro bench collect --json
+
+# How the shipped checkpoints were made (2 CPU cores, about an hour and a half in all). Each step is a papermill run
+# of a training notebook that writes under runs/ and publishes its best checkpoint into checkpoints/enduro/.
+DATA := -y "data_dirs: [data/episodes/driver, data/episodes/random]"
+PM := $(BIN)/papermill --no-progress-bar
+RUNS := mkdir -p runs/vqvae_default runs/vqvae_seed runs/pred_state runs/pred_action runs/pred_action_seed
+data: install
+	$(BIN)/neural-enduro collect --policy driver --steps 200000 --out data/episodes/driver --seed 0
+	$(BIN)/neural-enduro collect --policy random --steps 60000 --out data/episodes/random --seed 1000
+
+train-vqvae: install
+	@$(RUNS)
+	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_default/train.ipynb -p run_dir runs/vqvae_default -p steps 6000 \
+	  -p batch_size 32 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 2 $(DATA) \
+	  -p publish_to checkpoints/enduro/vqvae.pt
+
+train-predictors: install
+	@$(RUNS)
+	$(PM) nbs/04_predictors.ipynb runs/pred_state/train.ipynb -p run_dir runs/pred_state -p model state \
+	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 2500 -p batch_size 64 -p val_pairs 1024 -p eval_every 500 \
+	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_default $(DATA) -p publish_to checkpoints/enduro/predictor_state.pt
+	$(PM) nbs/04_predictors.ipynb runs/pred_action/train.ipynb -p run_dir runs/pred_action -p model action \
+	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
+	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_default $(DATA) -p publish_to checkpoints/enduro/predictor_action.pt
+
+# The seed setup, for the baseline and the black-screen diagnosis: the seed's VQ-VAE structure (quarter widths) and
+# its action-only MLP trained on random-agent pairs only.
+train-seed: install
+	@$(RUNS)
+	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_seed/train.ipynb -p run_dir runs/vqvae_seed -p config seed -p steps 1200 \
+	  -p batch_size 16 -p val_pairs 1024 -p eval_every 300 -p ckpt_every 150 -p threads 2 -p max_frames 40000 $(DATA) \
+	  -p publish_to checkpoints/enduro/vqvae_seed.pt
+	$(PM) nbs/04_predictors.ipynb runs/pred_action_seed/train.ipynb -p run_dir runs/pred_action_seed -p model action \
+	  -p vqvae_path checkpoints/enduro/vqvae_seed.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
+	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/random]" -p publish_to checkpoints/enduro/predictor_action_seed.pt
+
+train-all: data train-vqvae train-predictors train-seed
 
 lab: install
 	$(BIN)/jupyter lab nbs/

@@ -20,7 +20,7 @@ def _emit(result: dict, as_json: bool, line: str = None):
     return result
 
 # %% auto #0
-__all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'evaluate', 'main']
+__all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'evaluate', 'diagnose', 'main']
 
 # %% ../nbs/99_cli.ipynb #c004
 @command
@@ -84,6 +84,27 @@ def evaluate(spec: Param("evaluation spec (JSON: game, episodes of {seed, action
     return _emit(_evaluate(spec, checkpoints or CHECKPOINTS_DIR, progress=not json), json)
 
 # %% ../nbs/99_cli.ipynb #c006
+@command
+def diagnose(vqvae: Param("a world-model checkpoint to diagnose (with --predictor)", str) = None,
+             predictor: Param("a predictor checkpoint to diagnose (with --vqvae)", str) = None,
+             steps: Param("rollout steps from each shipped start frame", int) = 200,
+             json: Param("print JSON", store_true) = False):
+    "Black-screen instruments on the shipped seed-setup and default models (and on given checkpoints)."
+    from neural_enduro.diagnose import diagnose as _diagnose
+    if (vqvae is None) != (predictor is None): raise ValueError("give both --vqvae and --predictor, or neither")
+    res = _diagnose(steps, checkpoints={"given": (vqvae, predictor)} if vqvae else None)
+    if json: return _emit({k: {kk: vv for kk, vv in v.items() if kk != "mean_per_step"} for k, v in res.items()}, True)
+    import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt, base64, io, html
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    for k, v in res.items(): ax.plot(v["mean_per_step"], label=f"{k} (collapsed {v['collapsed_fraction']:.2f})")
+    ax.axhline(0.05, color="k", ls=":"); ax.set_xlabel("step"); ax.set_ylabel("mean intensity"); ax.legend()
+    buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=80); plt.close(fig)
+    out = REPO_ROOT / "runs" / "diagnose" / f"report_{time.strftime('%Y%m%d_%H%M%S')}.html"; out.parent.mkdir(parents=True, exist_ok=True)
+    rows = "".join(f"<h3>{k}</h3><pre>{html.escape(__import__('json').dumps({kk: vv for kk, vv in v.items() if kk != 'mean_per_step'}, indent=1))}</pre>" for k, v in res.items())
+    out.write_text(f"<html><body><h2>neural-enduro diagnose ({steps} steps)</h2><img src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}'>{rows}</body></html>")
+    print(f"report: {out}"); return res
+
+# %% ../nbs/99_cli.ipynb #c007
 def main(argv=None):
     "Entry point of the `neural-enduro` console script."
     argv = sys.argv[1:] if argv is None else list(argv)

@@ -15,7 +15,7 @@ from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DI
 from .predictors import load_predictor, sample_codes
 
 # %% auto #0
-__all__ = ['SETUPS', 'instrumented_rollout', 'summary', 'load_setup', 'diagnose']
+__all__ = ['SETUPS', 'instrumented_rollout', 'summary', 'load_setup', 'diagnose', 'real_rollouts', 'true_codes', 'rollout_frames']
 
 # %% ../nbs/08_diagnose.ipynb #c005
 def _kl(p_counts, q_counts, eps=1e-6) -> float:
@@ -92,7 +92,40 @@ def diagnose(steps: int = 200, setups=("seed", "shipped"), checkpoints: dict | N
         if paths is None: vq, pred, opts = load_setup(name, root)
         else: vq, pred, opts = load_vqvae(paths[0]), load_predictor(paths[1]), dict(feedback="clamp", temperature=0.0)
         t0 = time.time()
-        r = instrumented_rollout(vq, pred, frames, acts, **opts, seed=seed)
+        counts = pred.card.get("data", {}).get("train_code_counts") if hasattr(pred, "card") else None
+        r = instrumented_rollout(vq, pred, frames, acts, **opts, seed=seed, train_code_counts=counts)
         out[name] = dict(summary(r), **opts, start_frames=list(sf), steps=steps, seconds=round(time.time() - t0, 1),
                          mean_per_step=r["stats"]["mean"].mean(1).round(4).tolist())
     return out
+
+# %% ../nbs/08_diagnose.ipynb #c013
+def real_rollouts(actions: np.ndarray, names=None) -> tuple[np.ndarray, list]:
+    "The real emulator from each shipped start frame, fed `actions` `(B, T)`: frames `(B, T+1, H, W)`."
+    man = json.loads((START_FRAMES_DIR / "index.json").read_text()); names = names or list(man["frames"])
+    out = []
+    for b, name in enumerate(names):
+        env = make_env(man["game"]); obs, _ = env.reset(seed=man["seed"])
+        for a in man["actions"][: man["frames"][name]["step"]]: obs, *_ = env.step(a)
+        fr = [obs]
+        for a in actions[b]: obs, *_ = env.step(int(a)); fr.append(obs)
+        out.append(np.stack(fr)); env.close()
+    return np.stack(out), names
+
+@torch.no_grad()
+def true_codes(vqvae, real: np.ndarray) -> torch.Tensor:
+    "Codes `(B, T, 7, 5)` the world model's encoder assigns to real transitions `(B, T+1, H, W)`."
+    r = torch.from_numpy(real)
+    return torch.stack([vqvae.encode(r[:, t], r[:, t + 1]) for t in range(r.shape[1] - 1)], 1)
+
+# %% ../nbs/08_diagnose.ipynb #c022
+@torch.inference_mode()
+def rollout_frames(vqvae, predictor, frames, actions, feedback="clamp", temperature=0.0, seed=0) -> np.ndarray:
+    "Displayed frames `(B, T+1, H, W)` uint8 of a rollout (clamped for display; fed back as `feedback` says)."
+    cur = vqvae.prep(torch.as_tensor(frames)); prev = cur; acts = torch.as_tensor(actions).long()
+    K = vqvae.cfg.codebook_size; pc = torch.full((len(cur), *vqvae.cfg.grid), K, dtype=torch.long)
+    g = torch.Generator().manual_seed(seed); u8 = lambda x: (x.clamp(0, 1) * 255).round().to(torch.uint8); out = [u8(cur)]
+    for t in range(acts.shape[1]):
+        codes = sample_codes(predictor(acts[:, t], u8(prev), u8(cur), pc), temperature, g)
+        raw = vqvae.decode_raw(cur, vqvae.vq.lookup(codes if vqvae.cfg.arch == "unet" else codes.transpose(-1, -2)))
+        prev, pc = cur, codes; cur = raw if feedback == "raw" else u8(raw).float() / 255; out.append(u8(raw))
+    return torch.stack(out, 1).numpy()

@@ -37,14 +37,19 @@ class LatentPairs:
     def __init__(self, data_dirs, vqvae: LatentActionVQVAE, split: str = "train", max_frames=None, cache_dir=None, progress=True):
         self.fp = FramePairs(data_dirs, split, max_frames, progress)
         cache = Path(cache_dir) / f"latents_{split}_{max_frames}.npz" if cache_dir else None
-        if cache is not None and cache.exists():
-            z = np.load(cache); self.codes = torch.from_numpy(z["codes"])
-            if len(self.codes) != len(self.fp): raise ValueError(f"{cache} holds {len(self.codes)} pairs, recordings give {len(self.fp)}: delete it")
+        # what the cached codes depend on: the recordings, the cap, and the world model's weights
+        import hashlib
+        h = hashlib.sha1(json.dumps([str(d) for d in ([data_dirs] if isinstance(data_dirs, (str, Path)) else data_dirs)] + [max_frames]).encode())
+        for v in vqvae.state_dict().values(): h.update(v.numpy().tobytes()[:4096])
+        key = h.hexdigest()
+        z = np.load(cache) if cache is not None and cache.exists() else None
+        if z is not None and str(z["key"]) == key and len(z["codes"]) == len(self.fp): self.codes = torch.from_numpy(z["codes"])
         else:
             self.codes = encode_pairs(vqvae, self.fp, progress=progress)
             if cache is not None:
                 cache.parent.mkdir(parents=True, exist_ok=True); tmp = cache.with_suffix(".tmp.npz")
-                np.savez_compressed(tmp, codes=self.codes.numpy(), actions=self.fp.actions.numpy().astype(np.uint8)); os.replace(tmp, cache)
+                np.savez_compressed(tmp, codes=self.codes.numpy(), actions=self.fp.actions.numpy().astype(np.uint8), key=key)
+                os.replace(tmp, cache)
         self.K = vqvae.cfg.codebook_size
         # the previous pair of the same episode (or -1 at an episode start)
         s = self.fp.starts
@@ -149,9 +154,11 @@ def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128
 # %% ../nbs/04_predictors.ipynb #c018
 def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, model="state", steps=30, batch_size=16,
                     lr=1e-3, max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0,
-                    threads=None, progress=True, vqvae=None) -> dict:
-    "Train (or resume) an action-to-latent predictor on the world model's codes; returns the last validation metrics."
+                    threads=None, progress=True, vqvae=None, cache_dir=None) -> dict:
+    """Train (or resume) an action-to-latent predictor on the world model's codes; returns the last validation metrics.
+    The encoded pairs are cached in `cache_dir` (default `run_dir`), so runs on the same world model can share them."""
     params = {k: v for k, v in locals().items() if k != "vqvae"}
+    params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
         if not isinstance(params[k], int) or params[k] <= 0: raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
     if model not in PREDICTORS: raise ValueError(f"unknown predictor {model!r}; choose from {', '.join(PREDICTORS)}")
@@ -165,8 +172,9 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
         data_dirs = [run / "data"]
         if not (run / "data" / "index.json").exists():
             record("driver", run / "data", episodes=3, max_episode_steps=60, shard_len=30, progress=False)
-    train = LatentPairs(data_dirs, vqvae, "train", max_frames, cache_dir=run, progress=progress)
-    val = LatentPairs(data_dirs, vqvae, "val", None, cache_dir=run, progress=progress)
+    cache = Path(cache_dir) if cache_dir else run
+    train = LatentPairs(data_dirs, vqvae, "train", max_frames, cache_dir=cache, progress=progress)
+    val = LatentPairs(data_dirs, vqvae, "val", None, cache_dir=cache, progress=progress)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
     net = PREDICTORS[model](grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
@@ -178,6 +186,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     data_card = dict(dirs=[str(d) for d in data_dirs], train_pairs=len(train), val_pairs=len(vi),
                      train_episodes=len(train.fp.episodes), val_episodes=len(val.fp.episodes),
                      vqvae=str(vqvae_path), action_counts=np.bincount(train.fp.actions.numpy(), minlength=net.n_actions).tolist(),
+                     train_code_counts=np.bincount(train.codes.numpy().ravel(), minlength=vqvae.cfg.codebook_size).tolist(),
                      **{f"train_{k}": v for k, v in codebook_stats(train.codes.numpy(), vqvae.cfg.codebook_size).items()})
     lr_at = lambda s: lr * min(1, (s + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
     metrics, t_last = {}, time.time()

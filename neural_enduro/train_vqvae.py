@@ -87,9 +87,10 @@ def _save_state(path, model, opt, step, elapsed, params, best):
 
 def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", steps=30, batch_size=8, lr=1e-3,
                 max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0, threads=None,
-                progress=True, overrides: dict | None = None, warmup_continuous: int = 0) -> dict:
+                progress=True, overrides: dict | None = None) -> dict:
     "Train (or resume) a `LatentActionVQVAE` run in `run_dir`; returns the final validation metrics."
     params = {k: v for k, v in locals().items()}
+    params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
         if not isinstance(params[k], int) or params[k] <= 0: raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
     if not lr > 0: raise ValueError(f"lr must be positive, got {lr}")
@@ -128,12 +129,7 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
         model.train()
         for g in opt.param_groups: g["lr"] = lr_at(step)
         f0, f1 = train.batch(torch.from_numpy(rng.integers(0, len(train), batch_size)))
-        if step == warmup_continuous and warmup_continuous > 0:   # quantization switches on: codebook from encoder outputs
-            with torch.no_grad():
-                zs = [model.encoder(model._in(model.prep(a)), model._in(model.prep(b)))
-                      for a, b in (train.batch(torch.from_numpy(rng.integers(0, len(train), batch_size))) for _ in range(8))]
-            model.vq.init_from(torch.cat(zs))
-        out = model(f0, f1, quantize=step >= warmup_continuous)
+        out = model(f0, f1)
         opt.zero_grad(set_to_none=True); out["loss"].backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
         step += 1; now = time.time(); elapsed += now - t_last; t_last = now
@@ -142,7 +138,7 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
             metrics = dict(step=step, train_seconds=round(elapsed, 1), lr=lr_at(step), train_mse=out["mse"].item(),
                            **evaluate_pairs(model, vf0, vf1))
             with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(metrics) + "\n")
-            if metrics["recon_psnr"] > best and step > warmup_continuous:
+            if metrics["recon_psnr"] > best:
                 best = metrics["recon_psnr"]
                 save_checkpoint(run / "best.pt", "vqvae", asdict(model.cfg), model,
                                 card=dict(metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1)))

@@ -13,9 +13,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['CONFIGS', 'CHECKPOINTS_DIR', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'UNetEncoder', 'UNetDecoder',
-           'SeedEncoder', 'SeedDecoder', 'LatentActionVQVAE', 'save_checkpoint', 'read_checkpoint', 'load_state_strict',
-           'checkpoint_dir', 'load_vqvae', 'psnr', 'codebook_stats', 'bench_decoder']
+__all__ = ['CONFIGS', 'CHECKPOINTS_DIR', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'FiniteScalarQuantizer', 'UNetEncoder',
+           'UNetDecoder', 'SeedEncoder', 'SeedDecoder', 'LatentActionVQVAE', 'save_checkpoint', 'read_checkpoint',
+           'load_state_strict', 'checkpoint_dir', 'load_vqvae', 'psnr', 'codebook_stats', 'bench_decoder']
 
 # %% ../nbs/02_vqvae.ipynb #c005
 @dataclass
@@ -26,7 +26,9 @@ class VQVAEConfig:
     frame_shape: tuple = (210, 160)
     grid: tuple = (7, 5)              # latent grid (rows, cols) over the upright frame: 35 codes
     codebook_size: int = 256
-    code_dim: int = 32
+    code_dim: int = 4
+    quantizer: str = "fsq"            # "fsq" (ours: finite scalar quantization) or "vq" (the seed's: nearest codebook vector)
+    fsq_levels: tuple = (4, 4, 4, 4)  # fsq: levels per latent dim; the implicit codebook has prod(levels) = 256 codes
     channels: tuple = (32, 64, 96, 128)   # unet: widths at 53x40, 27x20, 14x10, 7x5; seed: see `seed_config`
     dec_channels: tuple = ()
     commitment: float = 0.25
@@ -39,6 +41,11 @@ class VQVAEConfig:
         self.frame_shape, self.grid = tuple(self.frame_shape), tuple(self.grid)
         self.channels, self.dec_channels = tuple(self.channels), tuple(self.dec_channels)
         if self.arch == "unet" and self.grid != (7, 5): raise ValueError("the unet arch makes a 7x5 grid (3 stride-2 levels over 53x40)")
+        if self.quantizer not in ("fsq", "vq"): raise ValueError(f"unknown quantizer {self.quantizer!r}; use 'fsq' or 'vq'")
+        self.fsq_levels = tuple(self.fsq_levels)
+        if self.quantizer == "fsq" and (math.prod(self.fsq_levels) != self.codebook_size or len(self.fsq_levels) != self.code_dim):
+            raise ValueError(f"fsq levels {self.fsq_levels} give {math.prod(self.fsq_levels)} codes of dim {len(self.fsq_levels)}, "
+                             f"but codebook_size={self.codebook_size}, code_dim={self.code_dim}")
 
     @property
     def n_codes(self): return self.grid[0] * self.grid[1]
@@ -46,7 +53,7 @@ class VQVAEConfig:
 def seed_config(width: float = 0.25) -> VQVAEConfig:
     "The seed's architecture with its channel widths (64..512) scaled by `width`."
     c = lambda n: max(4, int(n * width))
-    return VQVAEConfig(name="seed", arch="seed", code_dim=128, channels=tuple(c(n) for n in (64, 128, 256, 512, 512)),
+    return VQVAEConfig(name="seed", arch="seed", code_dim=128, quantizer="vq", channels=tuple(c(n) for n in (64, 128, 256, 512, 512)),
                        dec_channels=tuple(c(n) for n in (64, 128, 512, 512, 256, 128, 64)))
 
 CONFIGS = {"default": VQVAEConfig, "seed": seed_config}
@@ -61,14 +68,6 @@ class VectorQuantizer(nn.Module):
         self.register_buffer("cluster_size", torch.ones(K))
         self.register_buffer("embed_avg", self.embed.clone())
         self.register_buffer("unused_steps", torch.zeros(K, dtype=torch.long))
-
-    @torch.no_grad()
-    def init_from(self, z: torch.Tensor):
-        "Reset the codebook to `K` random encoder outputs `z` `(B, D, h, w)` (used when quantization switches on)."
-        flat = z.permute(0, 2, 3, 1).reshape(-1, self.D)
-        pick = flat[torch.randperm(len(flat))[: self.K]]
-        if len(pick) < self.K: pick = pick[torch.randint(0, len(pick), (self.K,))]
-        self.embed.copy_(pick); self.embed_avg.copy_(pick); self.cluster_size.fill_(1.0); self.unused_steps.zero_()
 
     def lookup(self, idx: torch.Tensor) -> torch.Tensor:
         "Code vectors for indices `(B, h, w)` -> `(B, D, h, w)`."
@@ -102,6 +101,40 @@ class VectorQuantizer(nn.Module):
         return q.view(B, h, w, D).permute(0, 3, 1, 2), idx.view(B, h, w), commit, stats
 
 # %% ../nbs/02_vqvae.ipynb #c010
+class FiniteScalarQuantizer(nn.Module):
+    "FSQ: each latent dim bounded and rounded to `L` levels; the implicit codebook has prod(levels) codes."
+    def __init__(self, levels=(4, 4, 4, 4)):
+        super().__init__()
+        L = torch.tensor(levels, dtype=torch.long)
+        self.register_buffer("L", L, persistent=False)
+        self.register_buffer("basis", torch.cumprod(torch.cat([torch.ones(1, dtype=torch.long), L[:-1]]), 0), persistent=False)
+        self.K, self.D = int(L.prod()), len(levels)
+
+    def _norm(self, digits):  # integer levels -> [-1, 1]
+        half = (self.L.float() - 1)[None, :, None, None] / 2
+        return (digits - half) / half
+
+    def lookup(self, idx: torch.Tensor) -> torch.Tensor:
+        "Code vectors `(B, D, h, w)` for indices `(B, h, w)`."
+        digits = (idx[:, None] // self.basis[None, :, None, None]) % self.L[None, :, None, None]
+        return self._norm(digits.float())
+
+    @property
+    def embed(self) -> torch.Tensor:
+        "All `K` code vectors `(K, D)` (the implicit codebook)."
+        return self.lookup(torch.arange(self.K)[:, None, None])[:, :, 0, 0]
+
+    def forward(self, z: torch.Tensor):
+        Lf = self.L.float()[None, :, None, None]
+        zb = torch.sigmoid(z) * Lf - 0.5                      # in (-0.5, L - 0.5)
+        r = zb.round().clamp(torch.zeros_like(Lf), Lf - 1)
+        q = self._norm(zb + (r - zb).detach())                # straight-through rounding
+        idx = (r.long() * self.basis[None, :, None, None]).sum(1)
+        probs = torch.bincount(idx.flatten(), minlength=self.K).float() / idx.numel()
+        stats = dict(perplexity=torch.exp(-(probs * torch.log(probs + 1e-10)).sum()), used=(probs > 0).sum())
+        return q, idx, torch.zeros((), device=z.device), stats
+
+# %% ../nbs/02_vqvae.ipynb #c013
 def _conv(ci, co, k=3, s=1, norm=True):
     layers = [nn.Conv2d(ci, co, k, s, k // 2)]
     if norm: layers.append(nn.GroupNorm(min(8, co // 4) or 1, co))
@@ -137,7 +170,7 @@ class UNetDecoder(nn.Module):
         x = self.u0(torch.cat([F.interpolate(x, size=h0.shape[-2:]), h0], 1))
         return self.head(x)
 
-# %% ../nbs/02_vqvae.ipynb #c012
+# %% ../nbs/02_vqvae.ipynb #c015
 def _bn(ci, co, k, s, p): return nn.Sequential(nn.Conv2d(ci, co, k, s, p), nn.BatchNorm2d(co), nn.ReLU())
 
 class SeedEncoder(nn.Module):
@@ -164,13 +197,14 @@ class SeedDecoder(nn.Module):
         g = F.interpolate(self.frame(f[:, None]), size=q.shape[-2:], mode="bilinear", align_corners=False)
         return F.interpolate(self.up(self.fuse(torch.cat([g, q], 1))), size=out_hw, mode="bilinear", align_corners=False)[:, 0]
 
-# %% ../nbs/02_vqvae.ipynb #c013
+# %% ../nbs/02_vqvae.ipynb #c016
 class LatentActionVQVAE(nn.Module):
     "Encoder (frame_t, frame_t+1) -> grid of codes; decoder (frame_t, codes) -> frame_t+1. Frames are uint8 or [0,1] floats, (B, 210, 160)."
     def __init__(self, cfg: VQVAEConfig | None = None):
         super().__init__()
         self.cfg = cfg = cfg or VQVAEConfig()
-        self.vq = VectorQuantizer(cfg.codebook_size, cfg.code_dim, cfg.ema_decay, cfg.dead_after)
+        self.vq = (FiniteScalarQuantizer(cfg.fsq_levels) if cfg.quantizer == "fsq" else
+                   VectorQuantizer(cfg.codebook_size, cfg.code_dim, cfg.ema_decay, cfg.dead_after))
         if cfg.arch == "unet": self.encoder, self.decoder = UNetEncoder(cfg), UNetDecoder(cfg)
         else: self.encoder, self.decoder = SeedEncoder(cfg), SeedDecoder(cfg)
 
@@ -208,19 +242,15 @@ class LatentActionVQVAE(nn.Module):
         out = self.decode_raw(f0, q)
         return out.clamp(0, 1) if self.cfg.arch == "unet" else out
 
-    def forward(self, f0, f1, quantize: bool = True) -> dict:
-        """Training pass: `pred_raw` (unclamped), `loss` = MSE + commitment, codebook stats.
-        `quantize=False` feeds the encoder's continuous output to the decoder (warm-up, see the training notebook)."""
+    def forward(self, f0, f1) -> dict:
+        "Training pass: `pred_raw` (unclamped), `loss` = MSE + commitment (VQ only), codebook stats."
         f0, f1 = self.prep(f0), self.prep(f1)
-        if quantize: q, idx, commit, stats = self._quantize(f0, f1)
-        else:
-            q = self.encoder(self._in(f0), self._in(f1)); idx, commit = None, torch.zeros(())
-            stats = dict(perplexity=torch.zeros(()), used=torch.zeros(()))
+        q, idx, commit, stats = self._quantize(f0, f1)
         pred = self.decode_raw(f0, q)
         mse = F.mse_loss(pred, f1)
         return dict(pred_raw=pred, idx=idx, mse=mse, commit=commit, loss=mse + self.cfg.commitment * commit, **stats)
 
-# %% ../nbs/02_vqvae.ipynb #c019
+# %% ../nbs/02_vqvae.ipynb #c022
 def save_checkpoint(path, kind: str, config: dict, model: nn.Module, card: dict | None = None, **extra) -> Path:
     "Atomically write `{kind, config, state_dict, card, **extra}` to `path` and the card to `path` with `.json`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -277,7 +307,7 @@ def load_vqvae(path) -> LatentActionVQVAE:
     model.card = ck.get("card", {})
     return model.eval()
 
-# %% ../nbs/02_vqvae.ipynb #c022
+# %% ../nbs/02_vqvae.ipynb #c025
 def psnr(mse: float) -> float:
     "PSNR in dB of a mean squared error over pixels in [0, 1]."
     return float(10 * math.log10(1 / max(float(mse), 1e-12)))
@@ -287,7 +317,7 @@ def codebook_stats(idx, K: int) -> dict:
     counts = np.bincount(np.asarray(idx).ravel(), minlength=K); p = counts / max(counts.sum(), 1)
     return dict(codes_used=int((counts > 0).sum()), perplexity=float(np.exp(-(p[p > 0] * np.log(p[p > 0])).sum())))
 
-# %% ../nbs/02_vqvae.ipynb #c025
+# %% ../nbs/02_vqvae.ipynb #c028
 @torch.inference_mode()
 def bench_decoder(model: LatentActionVQVAE, n: int = 100, threads: int | None = None) -> dict:
     "Median ms of `decode` at batch 1 (code lookup + decoder + clamp)."
