@@ -65,7 +65,7 @@ class PlayNeuralEnduro:
         self.record_btn.observe(lambda ch: self._record(ch["new"]), "value")
         try:
             from ipyevents import Event
-            self.events = Event(source=self.screen, watched_events=["keydown", "keyup"], prevent_default_action=True)
+            self.events = Event(source=self.screen, watched_events=["keydown", "keyup", "mouseleave"], prevent_default_action=True)
             self.events.on_dom_event(self._on_key)
         except ImportError: self.message.value = "ipyevents is not installed: use the buttons"
         try: self.sim = NeuralEnduro.from_checkpoints(game, predictor, checkpoints_root)
@@ -85,6 +85,7 @@ class PlayNeuralEnduro:
         if ev.get("type") == "keydown":
             if not ev.get("repeat"): self.held.add(k)
         elif ev.get("type") == "keyup": self.held.discard(k)
+        elif ev.get("type") == "mouseleave": self.held.clear()   # a key released off the screen never sends keyup here
 
     def _press(self, i):
         "A button holds its action for half a second."
@@ -127,8 +128,9 @@ class PlayNeuralEnduro:
         mse = float((((f.astype(np.float32) - real) / 255) ** 2).mean())
         self.last_psnr = 10 * np.log10(1 / max(mse, 1e-12))
         if self.show_real.value: self.real.value = png_bytes(real)
-        self.status.value = (f"<pre>step   <span class='ne-step'>{self.step_count}</span>\\naction {self.names[a]}\\n"
-                             f"FPS    <span class='ne-fps'>{self.fps:.1f}</span>\\nPSNR vs real {self.last_psnr:.1f} dB"
+        self.status.value = (f"<pre>step   <span class='ne-step'>{self.step_count}</span>\naction {self.names[a]}\n"
+                             f"keys   {' '.join(sorted(self.held)) or '-'}\n"
+                             f"FPS    <span class='ne-fps'>{self.fps:.1f}</span>\nPSNR vs real {self.last_psnr:.1f} dB"
                              f"{chr(10) + 'recording ' + str(len(self.frames_rec)) if self.recording else ''}</pre>")
 
     async def _loop(self):

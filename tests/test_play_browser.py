@@ -31,10 +31,11 @@ def lab(tmp_path_factory):
     jupyter = Path(sys.executable).parent / "jupyter"
     proc = subprocess.Popen([str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.token=",
                              "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={REPO}",
-                             "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                             "--LabApp.news_url=None", "--allow-root", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
                             env=env, stdout=subprocess.DEVNULL, stderr=open(cfg / "lab.log", "w"))
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
+        if proc.poll() is not None: break
         try:
             urllib.request.urlopen(f"{url}/api", timeout=1); break
         except Exception: time.sleep(0.5)
@@ -80,18 +81,24 @@ def test_play_in_browser(lab):
             page.wait_for_function(f"() => document.body.innerText.includes('action {want}\\n') || document.body.innerText.includes('action {want}')",
                                    polling=5, timeout=5_000)
             latency = time.perf_counter() - t0
-            time.sleep(seconds); pause.click(); page.keyboard.up(key); time.sleep(0.3)
+            time.sleep(seconds); page.keyboard.up(key); pause.click(); time.sleep(0.3)
             img = screen.screenshot(); pause.click()
             return img, latency
 
-        left, lat_l = hold("ArrowLeft"); right, lat_r = hold("ArrowRight")
+        try:
+            left, lat_l = hold("ArrowLeft"); right, lat_r = hold("ArrowRight")
+        except Exception:
+            page.screenshot(path=str(out / "failure.png"))
+            (out / "failure.txt").write_text(page.evaluate("() => document.activeElement.outerHTML.slice(0, 300)") + "\n\n" + page.inner_text("body")[-3000:])
+            raise
         assert left != right, "holding LEFT and RIGHT for a second gave the same frame"
         time.sleep(2.5)
         measured = fps()
         page.screenshot(path=str(out / "play.png"))
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
         assert not [e for e in errors if "Traceback" in e or "Error" in e], errors
-        assert "game loop error" not in page.inner_text("body")
+        outputs = " ".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+        assert "game loop error" not in outputs and "No playable model" not in outputs, outputs[-1000:]
         print(f"\nbrowser play: fps={measured:.1f} key->frame latency LEFT {lat_l * 1000:.0f} ms, RIGHT {lat_r * 1000:.0f} ms, "
               f"screenshot {out / 'play.png'}")
         (out / "figures.txt").write_text(f"fps {measured:.2f}\nlatency_ms_left {lat_l * 1000:.0f}\nlatency_ms_right {lat_r * 1000:.0f}\n")
