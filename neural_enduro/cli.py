@@ -64,7 +64,7 @@ def bench(what: Param("what to benchmark: all, collect, decoder or simulator", s
 def demo(out: Param("GIF to write", str) = "data/demo_drive.gif",
          seed: Param("episode seed", int) = 0,
          json: Param("print JSON", store_true) = False):
-    "The main job: drive one Enduro episode with the scripted driver and write it as a GIF."
+    "Record one real Enduro episode driven by the scripted driver and write it as a GIF (`make demo` runs the neural game)."
     run_dir = REPO_ROOT / "runs" / "demo"
     s = record("driver", run_dir, episodes=1, seed=seed, num_envs=1, overwrite=True, progress=not json)
     ep = load_episode(run_dir, 0)
