@@ -91,7 +91,7 @@ train-seed: install
 train-all: data train-vqvae train-predictors train-seed
 
 lab: install
-	$(BIN)/jupyter lab nbs/
+	$(BIN)/jupyter lab nbs/06_play.ipynb
 
 clean-nbs: install
 	$(BIN)/nbdev_clean
