@@ -45,3 +45,19 @@ def test_bench_collect_prints_figures():
     res = json.loads(run("bench", "collect", "--steps", "400", "--json").stdout)
     assert set(res) >= {"collect_steps_per_s", "raw_steps_per_s", "ratio"}
     assert res["collect_steps_per_s"] > 0 and res["raw_steps_per_s"] > 0
+
+
+def test_diagnose_json_prints_both_setups():
+    if not (Path(__file__).resolve().parents[1] / "checkpoints" / "enduro" / "predictor_action_seed.pt").exists():
+        pytest.skip("no shipped checkpoints")
+    res = json.loads(run("diagnose", "--steps", "10", "--json").stdout)
+    assert {"seed", "shipped"} <= set(res)
+    assert 0 <= res["seed"]["collapsed_fraction"] <= 1 and res["shipped"]["collapsed_fraction"] == 0
+
+
+def test_evaluate_errors_name_the_problem(tmp_path):
+    p = run("evaluate", str(tmp_path / "missing.json"), check=False)
+    assert p.returncode == 2 and "spec not found" in p.stderr
+    (tmp_path / "s.json").write_text(json.dumps({"game": "Pong", "episodes": [{"seed": 0, "actions": [0]}]}))
+    p = run("evaluate", str(tmp_path / "s.json"), check=False)
+    assert p.returncode == 2 and "no checkpoints for Pong" in p.stderr
