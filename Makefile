@@ -39,7 +39,7 @@ check-readme: install
 	 || (echo "ERROR: README.md differs from nbs/index.ipynb: run 'make readme'"; exit 1)
 
 test: install check-sync check-readme
-	$(BIN)/nbdev_test --n_workers 2 --timing
+	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing   # 2 notebooks at once, 1 thread each: no oversubscription
 	$(BIN)/python -m pytest -q tests
 
 # The main job: papermill runs the simulator notebook on the shipped checkpoints (a 300-step neural drive by the
