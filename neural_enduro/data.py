@@ -18,7 +18,7 @@ from .env import make_env, action_names, check_actions, resolve_game, game_name,
 # %% auto #0
 __all__ = ['REPO_ROOT', 'FORMAT_VERSION', 'SHARD_KEYS', 'START_FRAMES_DIR', 'PHASE_STEPS', 'RandomPolicy', 'DriverPolicy',
            'get_policy', 'save_shard', 'load_shard', 'assign_splits', 'record', 'load_index', 'load_episode',
-           'TransitionDataset', 'save_gif', 'bench_collect', 'make_start_frames', 'start_frames']
+           'TransitionDataset', 'save_gif', 'bench_collect', 'make_start_frames', 'emulator_at', 'start_frames']
 
 # %% ../nbs/01_data.ipynb #c005
 import neural_enduro
@@ -349,6 +349,14 @@ def make_start_frames(out_dir=START_FRAMES_DIR, seed: int = 0, driver_seed: int 
         iio.imwrite(out / f"enduro_{name}.png", frames[t]); manifest["frames"][name] = dict(file=f"enduro_{name}.png", step=t)
     (out / "index.json").write_text(json.dumps(manifest))
     return manifest
+
+def emulator_at(start: str, frames_dir=START_FRAMES_DIR):
+    "A real emulator brought to the shipped start frame `start` by its (seed, actions): returns `(env, frame)`."
+    man = json.loads((Path(frames_dir) / "index.json").read_text())
+    if start not in man["frames"]: raise ValueError(f"unknown start frame {start!r}; shipped: {', '.join(man['frames'])}")
+    env = make_env(man["game"]); obs, _ = env.reset(seed=man["seed"])
+    for a in man["actions"][: man["frames"][start]["step"]]: obs, *_ = env.step(a)
+    return env, obs
 
 def start_frames(game: str = "Enduro", frames_dir=START_FRAMES_DIR) -> dict:
     "The shipped start frames of `game`: {name: uint8 (210, 160)}."

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .env import make_env, replay
-from .data import start_frames, START_FRAMES_DIR, REPO_ROOT
+from .data import start_frames, emulator_at
 from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DIR
 from .predictors import load_predictor, sample_codes
+from .simulator import collapsed, _to_u8
 
 # %% auto #0
-__all__ = ['SETUPS', 'instrumented_rollout', 'summary', 'load_setup', 'diagnose', 'real_rollouts', 'true_codes', 'rollout_frames']
+__all__ = ['SETUPS', 'instrumented_rollout', 'summary', 'load_setup', 'diagnose', 'real_rollouts', 'true_codes']
 
 # %% ../nbs/08_diagnose.ipynb #c005
 def _kl(p_counts, q_counts, eps=1e-6) -> float:
@@ -26,24 +26,26 @@ def _kl(p_counts, q_counts, eps=1e-6) -> float:
 
 @torch.inference_mode()
 def instrumented_rollout(vqvae, predictor, frames, actions, temperature: float = 0.0, feedback: str = "clamp",
-                         train_code_counts=None, true_codes=None, codes_override=None, seed: int = 0) -> dict:
+                         train_code_counts=None, true_codes=None, codes_override=None, seed: int = 0,
+                         return_frames: bool = False) -> dict:
     """Roll out from uint8 `frames` `(B, H, W)` with `actions` `(B, T)` and record per-step statistics.
     `feedback`: `clamp` (our simulator: the displayed uint8 frame is fed back) or `raw` (the seed: the unclamped float
     output is fed back). `codes_override` `(B, T, 7, 5)` replaces the predictor (e.g. true codes from the encoder);
-    `true_codes` `(B, T, 7, 5)` enables per-position accuracy. Returns arrays of shape `(T, B)` and summaries."""
+    `true_codes` `(B, T, 7, 5)` enables per-position accuracy. Returns arrays of shape `(T, B)` and summaries, and
+    with `return_frames` the displayed uint8 frames `(B, T+1, H, W)`."""
     if feedback not in ("clamp", "raw"): raise ValueError(f"feedback must be 'clamp' or 'raw', got {feedback!r}")
     cur = vqvae.prep(torch.as_tensor(frames)); prev = cur; actions = torch.as_tensor(actions).long()
     B, T = actions.shape; K = vqvae.cfg.codebook_size
     pc = torch.full((B, *vqvae.cfg.grid), K, dtype=torch.long); g = torch.Generator().manual_seed(seed)
     st = {k: np.zeros((T, B), np.float32) for k in ("raw_min", "raw_max", "raw_mean", "below0", "above1", "mean", "std")}
     counts = np.zeros(K, np.int64); pos_hits = np.zeros(vqvae.cfg.grid, np.float64); n_true = 0
+    frames_out = [_to_u8(cur)]
     for t in range(T):
         if codes_override is not None: codes = torch.as_tensor(codes_override[:, t]).long()
-        else:
-            u8 = lambda x: (x.clamp(0, 1) * 255).round().to(torch.uint8)
-            codes = sample_codes(predictor(actions[:, t], u8(prev), u8(cur), pc), temperature, g)
-        raw = vqvae.decode_raw(cur, vqvae.vq.lookup(codes if vqvae.cfg.arch == "unet" else codes.transpose(-1, -2)))
+        else: codes = sample_codes(predictor(actions[:, t], _to_u8(prev), _to_u8(cur), pc), temperature, g)
+        raw = vqvae.decode_idx_raw(cur, codes)
         shown = raw.clamp(0, 1)
+        if return_frames: frames_out.append(_to_u8(raw))
         for k, v in dict(raw_min=raw.amin((1, 2)), raw_max=raw.amax((1, 2)), raw_mean=raw.mean((1, 2)),
                          below0=(raw < 0).float().mean((1, 2)), above1=(raw > 1).float().mean((1, 2)),
                          mean=shown.mean((1, 2)), std=shown.flatten(1).std(1)).items(): st[k][t] = v.numpy()
@@ -52,9 +54,9 @@ def instrumented_rollout(vqvae, predictor, frames, actions, temperature: float =
             pos_hits += (codes == torch.as_tensor(true_codes[:, t]).long()).float().sum(0).numpy(); n_true += B
         prev, pc = cur, codes
         cur = (shown * 255).round() / 255 if feedback == "clamp" else raw
-    collapsed = (st["std"] < 0.05) | (st["mean"] < 0.05)
-    out = dict(stats=st, collapsed=collapsed, code_counts=counts, collapsed_fraction=float(collapsed.mean()),
-               first_collapse=int(np.argmax(collapsed.any(1))) if collapsed.any() else None,
+    col = (st["std"] < 0.05) | (st["mean"] < 0.05)     # the same threshold as `simulator.collapsed`, from the stats
+    out = dict(stats=st, collapsed=col, code_counts=counts, collapsed_fraction=float(col.mean()),
+               first_collapse=int(np.argmax(col.any(1))) if col.any() else None,
                final_mean=float(st["mean"][-1].mean()), final_std=float(st["std"][-1].mean()),
                raw_range=[float(st["raw_min"].min()), float(st["raw_max"].max())],
                share_below0=float(st["below0"].mean()), share_above1=float(st["above1"].mean()), codes_used=int((counts > 0).sum()))
@@ -62,11 +64,12 @@ def instrumented_rollout(vqvae, predictor, frames, actions, temperature: float =
         tc = np.asarray(train_code_counts)
         out.update(kl_to_train=_kl(counts, tc), unseen_code_share=float(counts[tc == 0].sum() / max(counts.sum(), 1)))
     if true_codes is not None: out["token_acc_per_position"] = (pos_hits / max(n_true, 1)).round(3).tolist()
+    if return_frames: out["frames"] = torch.stack(frames_out, 1).numpy()
     return out
 
 def summary(r: dict) -> dict:
     "The scalar figures of an `instrumented_rollout` result."
-    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items() if k not in ("stats", "collapsed", "code_counts")}
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items() if k not in ("stats", "collapsed", "code_counts", "frames")}
 
 # %% ../nbs/08_diagnose.ipynb #c009
 SETUPS = {
@@ -101,11 +104,10 @@ def diagnose(steps: int = 200, setups=("seed", "shipped"), checkpoints: dict | N
 # %% ../nbs/08_diagnose.ipynb #c013
 def real_rollouts(actions: np.ndarray, names=None) -> tuple[np.ndarray, list]:
     "The real emulator from each shipped start frame, fed `actions` `(B, T)`: frames `(B, T+1, H, W)`."
-    man = json.loads((START_FRAMES_DIR / "index.json").read_text()); names = names or list(man["frames"])
+    names = names or list(start_frames())
     out = []
     for b, name in enumerate(names):
-        env = make_env(man["game"]); obs, _ = env.reset(seed=man["seed"])
-        for a in man["actions"][: man["frames"][name]["step"]]: obs, *_ = env.step(a)
+        env, obs = emulator_at(name)
         fr = [obs]
         for a in actions[b]: obs, *_ = env.step(int(a)); fr.append(obs)
         out.append(np.stack(fr)); env.close()
@@ -116,16 +118,3 @@ def true_codes(vqvae, real: np.ndarray) -> torch.Tensor:
     "Codes `(B, T, 7, 5)` the world model's encoder assigns to real transitions `(B, T+1, H, W)`."
     r = torch.from_numpy(real)
     return torch.stack([vqvae.encode(r[:, t], r[:, t + 1]) for t in range(r.shape[1] - 1)], 1)
-
-# %% ../nbs/08_diagnose.ipynb #c022
-@torch.inference_mode()
-def rollout_frames(vqvae, predictor, frames, actions, feedback="clamp", temperature=0.0, seed=0) -> np.ndarray:
-    "Displayed frames `(B, T+1, H, W)` uint8 of a rollout (clamped for display; fed back as `feedback` says)."
-    cur = vqvae.prep(torch.as_tensor(frames)); prev = cur; acts = torch.as_tensor(actions).long()
-    K = vqvae.cfg.codebook_size; pc = torch.full((len(cur), *vqvae.cfg.grid), K, dtype=torch.long)
-    g = torch.Generator().manual_seed(seed); u8 = lambda x: (x.clamp(0, 1) * 255).round().to(torch.uint8); out = [u8(cur)]
-    for t in range(acts.shape[1]):
-        codes = sample_codes(predictor(acts[:, t], u8(prev), u8(cur), pc), temperature, g)
-        raw = vqvae.decode_raw(cur, vqvae.vq.lookup(codes if vqvae.cfg.arch == "unet" else codes.transpose(-1, -2)))
-        prev, pc = cur, codes; cur = raw if feedback == "raw" else u8(raw).float() / 255; out.append(u8(raw))
-    return torch.stack(out, 1).numpy()

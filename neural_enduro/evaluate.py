@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .env import replay, resolve_game, game_name, check_actions
+from .env import replay, game_name, check_actions
 from .data import REPO_ROOT, load_index, load_episode
 from .vqvae import load_vqvae, bench_decoder, psnr, codebook_stats, checkpoint_dir, CHECKPOINTS_DIR
 from .train_vqvae import evaluate_pairs
 from .predictors import load_predictor
-from .simulator import NeuralEnduro, neural_rollout, neural_step
+from .simulator import NeuralEnduro, neural_rollout, neural_step, collapsed
 
 # %% auto #0
 __all__ = ['load_spec', 'load_spec_dict', 'make_spec', 'evaluate']
@@ -59,11 +59,6 @@ def make_spec(data_dirs, split: str = "val", max_episodes_per_dir: int = 3, max_
     return dict(game=games.pop(), episodes=eps, horizons=[1, 5, 15], rollout_steps=1000, **extra)
 
 # %% ../nbs/07_evaluate.ipynb #c005
-def _collapsed(f: torch.Tensor) -> torch.Tensor:
-    "Per-frame collapse flag (DESIGN section 5): pixel std < 0.05 or mean < 0.05, pixels in [0, 1]."
-    x = f.float().flatten(1) / 255
-    return (x.std(1) < 0.05) | (x.mean(1) < 0.05)
-
 @torch.no_grad()
 def _one_step(vq, preds, episodes, batch=64):
     "Copy, recon and per-predictor one-step figures over every transition of the episodes; also returns the true codes."
@@ -132,7 +127,7 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
         with torch.inference_mode():
             for t in tqdm(range(R), desc="long rollouts", disable=not progress):
                 nxt, pc = neural_step(vq, p, prev, cur, la[:, t], pc)
-                prev, cur = cur, nxt; n_col += int(_collapsed(nxt).sum()); means.append(nxt.float().mean((1, 2)) / 255)
+                prev, cur = cur, nxt; n_col += int(collapsed(nxt).sum()); means.append(nxt.float().mean((1, 2)) / 255)
         means = torch.stack(means, 1)
         out.update(collapsed_frames=n_col, rollout_frames=R * len(fc), rollout_min_mean=round(means.min().item(), 3),
                    simulator_predictor=sim_key)

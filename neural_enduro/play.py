@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import ipywidgets as W
 from .env import make_env, action_names
-from .data import start_frames, START_FRAMES_DIR, REPO_ROOT, save_gif
+from .data import start_frames, emulator_at, REPO_ROOT, save_gif
 from .vqvae import CHECKPOINTS_DIR
 
 # %% auto #0
@@ -102,14 +102,9 @@ class PlayNeuralEnduro:
     def reset(self):
         "Restart from the chosen start frame (or seed), neural and real side by side."
         if self.sim is None: return
-        import json
         name = self.start.value
-        self.env = make_env(self.game)
-        if name == "seed":
-            obs, _ = self.env.reset(seed=int(self.seed.value))
-        else:
-            man = json.loads((START_FRAMES_DIR / "index.json").read_text()); obs, _ = self.env.reset(seed=man["seed"])
-            for a in man["actions"][: man["frames"][name]["step"]]: obs, *_ = self.env.step(a)
+        if name == "seed": self.env = make_env(self.game); obs, _ = self.env.reset(seed=int(self.seed.value))
+        else: self.env, obs = emulator_at(name)
         self.real_frame = obs; f = self.sim.reset(obs); self.step_count = 0; self.frames_rec = []
         self._show(f, obs, 0)
 

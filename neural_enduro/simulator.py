@@ -14,10 +14,15 @@ from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DI
 from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, sample_codes
 
 # %% auto #0
-__all__ = ['neural_step', 'neural_rollout', 'NeuralEnduro', 'save_video', 'drive_side_by_side', 'side_by_side']
+__all__ = ['collapsed', 'neural_step', 'neural_rollout', 'NeuralEnduro', 'save_video', 'drive_side_by_side', 'side_by_side']
 
 # %% ../nbs/05_simulator.ipynb #c005
 def _to_u8(x: torch.Tensor) -> torch.Tensor: return (x.clamp(0, 1) * 255).round().to(torch.uint8)
+
+def collapsed(frames) -> torch.Tensor:
+    "Per-frame collapse flag (DESIGN section 5): pixel std < 0.05 or mean < 0.05, pixels in [0, 1] (uint8 frames are scaled)."
+    f = torch.as_tensor(frames); x = f.float().flatten(1) / (255 if f.dtype == torch.uint8 else 1)
+    return (x.std(1) < 0.05) | (x.mean(1) < 0.05)
 
 @torch.inference_mode()
 def neural_step(vqvae, predictor, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None):
@@ -120,14 +125,9 @@ def save_video(frames, path, fps: float = 15, scale: int = 2):
 # %% ../nbs/05_simulator.ipynb #c011
 def drive_side_by_side(sim: NeuralEnduro, steps: int = 300, start: str = "start", seed: int = 0, policy=None) -> dict:
     "Driver plays the neural game for `steps`; the emulator replays its actions. Returns frames and figures."
-    from neural_enduro.data import DriverPolicy, START_FRAMES_DIR
-    import json
+    from neural_enduro.data import DriverPolicy, emulator_at
     if steps <= 0: raise ValueError(f"steps must be positive, got {steps}")
-    man = json.loads((START_FRAMES_DIR / "index.json").read_text())
-    if start not in man["frames"]: raise ValueError(f"unknown start frame {start!r}; shipped: {', '.join(man['frames'])}")
-    # the real emulator, brought to the start frame by the shipped (seed, actions)
-    env = make_env(sim.game); obs, _ = env.reset(seed=man["seed"])
-    for a in man["actions"][: man["frames"][start]["step"]]: obs, *_ = env.step(a)
+    env, obs = emulator_at(start)
     pol = policy or DriverPolicy(seed); getattr(pol, "reset", lambda i: None)(0)
     neural, real, acts = [sim.reset(obs)], [obs], []
     t0 = time.perf_counter()
@@ -141,7 +141,7 @@ def drive_side_by_side(sim: NeuralEnduro, steps: int = 300, start: str = "start"
     per_step = 10 * np.log10(1 / np.maximum(mse.mean((1, 2)), 1e-12))
     return dict(neural=neural, real=real, actions=np.array(acts), figures=dict(
         steps=steps, start=start, psnr_vs_real={str(h): round(float(per_step[h]), 2) for h in (1, 15, 100, steps) if h <= steps},
-        collapsed_frames=int(((x.std(1) < 0.05) | (x.mean(1) < 0.05)).sum()), min_mean=round(float(x.mean(1).min()), 3),
+        collapsed_frames=int(collapsed(neural).sum()), min_mean=round(float(x.mean(1).min()), 3),
         min_std=round(float(x.std(1).min()), 3), loop_fps=round(steps / secs, 1)))
 
 def side_by_side(neural, real) -> np.ndarray:

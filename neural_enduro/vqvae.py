@@ -235,11 +235,13 @@ class LatentActionVQVAE(nn.Module):
             return f0 + F.pixel_shuffle(self.decoder(self._s2d(f0), q), 4)[:, 0, :f0.shape[-2]]
         return self.decoder(f0.transpose(-1, -2), q, f0.shape[::-1][:2]).transpose(-1, -2)
 
+    def decode_idx_raw(self, f0, idx) -> torch.Tensor:
+        "Unbounded next frame from frame `f0` and code indices `(B, 7, 5)` (before any clamp)."
+        return self.decode_raw(self.prep(f0), self.vq.lookup(idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)))
+
     def decode(self, f0, idx) -> torch.Tensor:
         "Next frame from frame `f0` and code indices `(B, 7, 5)`: in [0, 1] for our arch; unbounded (as the seed's) for `seed`."
-        f0 = self.prep(f0)
-        q = self.vq.lookup(idx if self.cfg.arch == "unet" else idx.transpose(-1, -2))
-        out = self.decode_raw(f0, q)
+        out = self.decode_idx_raw(f0, idx)
         return out.clamp(0, 1) if self.cfg.arch == "unet" else out
 
     def forward(self, f0, f1) -> dict:
