@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
-.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all
+.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all train-dqn publish-dqn
 
 install: $(STAMP)
 
@@ -95,3 +95,15 @@ lab: install
 
 clean-nbs: install
 	$(BIN)/nbdev_clean
+
+# The DQN (issue 7): a long, resumable background run on one core (rerun the same command to resume from runs/dqn/last.pt),
+# then publish its best checkpoint with a fresh evaluation on unseen seeds.
+DQN_STEPS ?= 3000000
+train-dqn: install
+	@mkdir -p runs/dqn
+	nice -n 10 $(PM) nbs/09_agent.ipynb runs/dqn/train.ipynb -p run_dir runs/dqn -p num_envs 8 -p total_steps $(DQN_STEPS) \
+	  -p buffer_size 500000 -p batch_size 64 -p target_every 1000 -p learning_starts 20000 -p eps_steps 250000 \
+	  -p max_episode_frames 108000 -p eval_every 100000 -p eval_episodes 4 -p ckpt_every 2000 -p threads 1
+
+publish-dqn: install
+	$(BIN)/python -c "from neural_enduro.agent import publish_agent; print(publish_agent('runs/dqn', 'checkpoints/enduro/agent.pt', overwrite=True))"

@@ -20,7 +20,7 @@ def _emit(result: dict, as_json: bool, line: str = None):
     return result
 
 # %% auto #0
-__all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'evaluate', 'diagnose', 'main']
+__all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'evaluate', 'diagnose', 'agent_eval', 'main']
 
 # %% ../nbs/99_cli.ipynb #c004
 @command
@@ -103,6 +103,24 @@ def diagnose(vqvae: Param("a world-model checkpoint to diagnose (with --predicto
     rows = "".join(f"<h3>{k}</h3><pre>{html.escape(__import__('json').dumps({kk: vv for kk, vv in v.items() if kk != 'mean_per_step'}, indent=1))}</pre>" for k, v in res.items())
     out.write_text(f"<html><body><h2>neural-enduro diagnose ({steps} steps)</h2><img src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}'>{rows}</body></html>")
     print(f"report: {out}"); return res
+
+# %% ../nbs/99_cli.ipynb #9e75f512
+@command
+def agent_eval(checkpoint: Param("agent checkpoint (default: the shipped checkpoints/<game>/agent.pt)", str) = None,
+               game: Param("ALE game whose shipped agent to use", str) = "Enduro",
+               episodes: Param("evaluation episodes (one env each)", int) = 10,
+               seed: Param("seed of the first episode (episode i gets seed+i); pick seeds never used in training", int) = 12345,
+               epsilon: Param("exploration rate, at most 0.01", float) = 0.01,
+               json: Param("print JSON", store_true) = False):
+    "Raw returns of the DQN agent over EPISODES evaluation episodes."
+    from neural_enduro.agent import load_agent, evaluate_agent
+    from neural_enduro.vqvae import CHECKPOINTS_DIR
+    path = Path(checkpoint) if checkpoint else CHECKPOINTS_DIR / resolve_game(game) / "agent.pt"
+    if not path.exists(): raise FileNotFoundError(f"no agent checkpoint at {path}; train one with `make train-dqn` and publish it")
+    q = load_agent(path)
+    res = evaluate_agent(q, q.cfg.game, episodes, seed, epsilon, progress=not json)
+    res = dict(mean_return=res["mean_return"], returns=res["returns"], steps=res["steps"], seed=seed, epsilon=epsilon, checkpoint=str(path))
+    return _emit(res, json, f"mean raw return {res['mean_return']:.1f} over {episodes} episodes (seeds {seed}..{seed + episodes - 1}): {res['returns']}")
 
 # %% ../nbs/99_cli.ipynb #c007
 def main(argv=None):

@@ -13,18 +13,25 @@ from .data import start_frames, emulator_at, REPO_ROOT, save_gif
 from .vqvae import CHECKPOINTS_DIR
 
 # %% auto #0
-__all__ = ['keys_to_action', 'png_bytes', 'PlayNeuralEnduro']
+__all__ = ['keys_to_action', 'png_bytes', 'PlayNeuralEnduro', 'playable_games', 'play']
 
 # %% ../nbs/06_play.ipynb #c005
-def keys_to_action(held: set) -> int:
-    "Enduro action for a set of held keys (`ArrowUp`, `ArrowDown`, `ArrowLeft`, `ArrowRight`, ` `)."
-    fire = bool(held & {"ArrowUp", " ", "Space"}); brake = "ArrowDown" in held
+def keys_to_action(held: set, names=None) -> int:
+    """Action id in `names` (default: Enduro's) for a set of held keys (`ArrowUp`, `ArrowDown`, `ArrowLeft`, `ArrowRight`,
+    ` `). ArrowUp is UP where the game has it, else FIRE (Enduro's accelerate). The ALE name (e.g. `DOWNRIGHTFIRE`) is
+    built from the keys; if the game lacks it, the vertical, then the horizontal part is dropped (so accelerate wins
+    over brake in Enduro)."""
+    names = list(names or action_names("Enduro"))
+    has_up = any(n.startswith("UP") for n in names)
+    up, down = "ArrowUp" in held and has_up, "ArrowDown" in held
+    fire = bool(held & {" ", "Space"}) or ("ArrowUp" in held and not has_up)
     left, right = "ArrowLeft" in held, "ArrowRight" in held
-    if left and right: left = right = False
-    if fire and brake: brake = False                  # accelerate wins over brake
-    if fire: return 7 if right else 8 if left else 1  # RIGHTFIRE, LEFTFIRE, FIRE
-    if brake: return 5 if right else 6 if left else 4 # DOWNRIGHT, DOWNLEFT, DOWN
-    return 2 if right else 3 if left else 0           # RIGHT, LEFT, NOOP
+    v = "" if up == down else "UP" if up else "DOWN"
+    h = "" if left == right else "LEFT" if left else "RIGHT"
+    f = "FIRE" if fire else ""
+    for cand in (v + h + f, h + f, v + f, v + h, f, h, v):
+        if cand and cand in names: return names.index(cand)
+    return names.index("NOOP") if "NOOP" in names else 0
 
 def png_bytes(frame: np.ndarray) -> bytes:
     "A uint8 grayscale frame as PNG bytes."
@@ -94,7 +101,7 @@ class PlayNeuralEnduro:
         self.button_action, self.button_left = i, int(self.FPS // 2)
 
     def current_action(self) -> int:
-        if self.held: return keys_to_action(self.held)
+        if self.held: return keys_to_action(self.held, self.names)
         if self.button_left > 0: self.button_left -= 1; return self.button_action
         return 0
 
@@ -167,3 +174,23 @@ class PlayNeuralEnduro:
     def show(self):
         from IPython.display import display
         display(self.ui); return self
+
+# %% ../nbs/06_play.ipynb #36fbc77e
+def playable_games(root=CHECKPOINTS_DIR) -> list[str]:
+    "Games with a world model and a state predictor under `root`, Enduro first."
+    from neural_enduro.env import game_name
+    games = sorted(game_name(p.parent.name) for p in Path(root).glob("*/vqvae.pt") if (p.parent / "predictor_state.pt").exists())
+    return sorted(games, key=lambda g: g != "Enduro")
+
+def play(game: str | None = None, root=CHECKPOINTS_DIR):
+    "A game picker over `playable_games` and the widget of the chosen game (Enduro by default)."
+    from IPython.display import display
+    games = playable_games(root)
+    if not games: return PlayNeuralEnduro(checkpoints_root=root).show()
+    pick, out, cur = W.Dropdown(options=games, value=game or games[0], description="game"), W.Output(), {}
+    def show(g):
+        if cur.get("w") is not None: cur["w"].stop()
+        out.clear_output(); cur["w"] = PlayNeuralEnduro(game=g, checkpoints_root=root)
+        with out: display(cur["w"].ui)
+    pick.observe(lambda ch: show(ch["new"]), "value"); show(pick.value)
+    return W.VBox([pick, out])

@@ -146,7 +146,7 @@ def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128
         se_pred += F.mse_loss(vqvae.decode(fc, pred).clamp(0, 1), nxt, reduction="sum").item()
         se_copy += F.mse_loss(fc.float() / 255, nxt, reduction="sum").item(); n_pix += nxt.numel()
     hits, acts = torch.cat(hits), torch.cat(acts)
-    names = action_names("Enduro") if model.n_actions == 9 else [str(i) for i in range(model.n_actions)]
+    names = load_index(lp.fp.episodes[0]["dir"])["action_names"]   # the recorded game's actions
     per = {names[k]: round(hits[acts == k].mean().item(), 4) for k in range(model.n_actions) if (acts == k).any()}
     return dict(token_acc=round(hits.mean().item(), 4), pred_psnr=round(psnr(se_pred / n_pix), 2),
                 copy_psnr=round(psnr(se_copy / n_pix), 2), token_acc_per_action=per, pairs=len(idx))
@@ -176,7 +176,8 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     train = LatentPairs(data_dirs, vqvae, "train", max_frames, cache_dir=cache, progress=progress)
     val = LatentPairs(data_dirs, vqvae, "val", None, cache_dir=cache, progress=progress)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
-    net = PREDICTORS[model](grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
+    n_actions = len(load_index(train.fp.episodes[0]["dir"])["action_names"])   # the recorded game's action set
+    net = PREDICTORS[model](n_actions=n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     step, elapsed, best = 0, 0.0, -1.0
     if resume and (run / "last.pt").exists():
@@ -214,11 +215,11 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     bar.close()
     return dict(metrics, best_token_acc=best, run_dir=str(run))
 
-def publish_predictor(run_dir, dest, overwrite: bool = False, note: str = "") -> Path:
+def publish_predictor(run_dir, dest, overwrite: bool = False, note: str = "", half: bool = False) -> Path:
     "Copy a run's best predictor (weights + card) to `dest`; refuses to overwrite unless `overwrite`."
     dest = Path(dest)
     if dest.exists() and not overwrite: raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
     ck = read_checkpoint(Path(run_dir) / "best.pt", "predictor"); m = load_predictor(Path(run_dir) / "best.pt")
     card = dict(ck.get("card", {}), published_from=str(Path(run_dir) / "best.pt"), note=note,
                 params=sum(p.numel() for p in m.parameters()), hardware="2 CPU cores, no GPU")
-    return save_checkpoint(dest, "predictor", ck["config"], m, card=card)
+    return save_checkpoint(dest, "predictor", ck["config"], m, card=card, half=half)

@@ -150,7 +150,7 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
     return dict(metrics or {}, best_recon_psnr=best, run_dir=str(run))
 
 # %% ../nbs/03_train_vqvae.ipynb #c011
-def publish(run_dir, dest, which: str = "best", overwrite: bool = False, note: str = "") -> Path:
+def publish(run_dir, dest, which: str = "best", overwrite: bool = False, note: str = "", half: bool = False) -> Path:
     "Copy `run_dir/{which}.pt` to `dest` (weights + card) for shipping; refuses to overwrite unless `overwrite`."
     dest = Path(dest)
     if dest.exists() and not overwrite: raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
@@ -158,4 +158,4 @@ def publish(run_dir, dest, which: str = "best", overwrite: bool = False, note: s
     model = LatentActionVQVAE(VQVAEConfig(**ck["config"])); load_state_strict(model, ck["state_dict"])
     card = dict(ck.get("card", {}), published_from=str(Path(run_dir) / f"{which}.pt"), note=note,
                 params=sum(p.numel() for p in model.parameters()), hardware="2 CPU cores, no GPU")
-    return save_checkpoint(dest, "vqvae", ck["config"], model, card=card)
+    return save_checkpoint(dest, "vqvae", ck["config"], model, card=card, half=half)

@@ -253,12 +253,14 @@ class LatentActionVQVAE(nn.Module):
         return dict(pred_raw=pred, idx=idx, mse=mse, commit=commit, loss=mse + self.cfg.commitment * commit, **stats)
 
 # %% ../nbs/02_vqvae.ipynb #c022
-def save_checkpoint(path, kind: str, config: dict, model: nn.Module, card: dict | None = None, **extra) -> Path:
-    "Atomically write `{kind, config, state_dict, card, **extra}` to `path` and the card to `path` with `.json`."
+def save_checkpoint(path, kind: str, config: dict, model: nn.Module, card: dict | None = None, half: bool = False, **extra) -> Path:
+    """Atomically write `{kind, config, state_dict, card, **extra}` to `path` and the card to `path` with `.json`.
+    `half` stores floating-point weights as fp16 (half the bytes; loading casts them back to the model's fp32)."""
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    card = dict(card or {}, kind=kind, config=config)
+    card = dict(card or {}, kind=kind, config=config, **({"weights_dtype": "float16"} if half else {}))
+    sd = {k: v.half() if half and v.is_floating_point() else v for k, v in model.state_dict().items()}
     tmp = path.with_name(path.name + ".tmp")
-    torch.save(dict(kind=kind, config=config, state_dict=model.state_dict(), card=card, **extra), tmp)
+    torch.save(dict(kind=kind, config=config, state_dict=sd, card=card, **extra), tmp)
     os.replace(tmp, path)
     jtmp = path.with_suffix(".json.tmp"); jtmp.write_text(json.dumps(card, indent=1, default=str)); os.replace(jtmp, path.with_suffix(".json"))
     return path

@@ -61,3 +61,17 @@ def test_evaluate_errors_name_the_problem(tmp_path):
     (tmp_path / "s.json").write_text(json.dumps({"game": "Pong", "episodes": [{"seed": 0, "actions": [0]}]}))
     p = run("evaluate", str(tmp_path / "s.json"), check=False)
     assert p.returncode == 2 and "no checkpoints for Pong" in p.stderr
+
+
+def test_agent_eval(tmp_path):
+    p = run("agent-eval", "--checkpoint", str(tmp_path / "none.pt"), check=False)
+    assert p.returncode == 2 and "no agent checkpoint" in p.stderr
+    # an untrained agent, saved as training saves one: the command reports raw returns of full episodes
+    from neural_enduro.agent import QNetwork, DQNConfig
+    from neural_enduro.vqvae import save_checkpoint
+    from dataclasses import asdict
+    ck = save_checkpoint(tmp_path / "agent.pt", "dqn", asdict(DQNConfig()), QNetwork(9))
+    res = json.loads(run("agent-eval", "--checkpoint", str(ck), "--episodes", "2", "--seed", "7", "--json").stdout)
+    assert len(res["returns"]) == 2 and res["steps"] == [3328, 3328] and res["mean_return"] == sum(res["returns"]) / 2
+    p = run("agent-eval", "--checkpoint", str(ck), "--epsilon", "0.3", check=False)
+    assert p.returncode == 2 and "epsilon" in p.stderr
