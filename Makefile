@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
-.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all train-dqn publish-dqn
+.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all train-dqn publish-dqn game
 
 install: $(STAMP)
 
@@ -107,3 +107,23 @@ train-dqn: install
 
 publish-dqn: install
 	$(BIN)/python -c "from neural_enduro.agent import publish_agent; print(publish_agent('runs/dqn', 'checkpoints/enduro/agent.pt', overwrite=True))"
+
+# The same pipeline on another ALE game at CPU scale (issue 8), e.g. `make game GAME=Breakout ROM=breakout`: random play,
+# a world model, the action+state predictor (fp16 weights, to keep checkpoints/ under 40 MB), a spec of held-out
+# episodes and its evaluation (about 25 minutes on 2 cores).
+GAME ?= Breakout
+ROM ?= breakout
+game: install
+	@mkdir -p runs/vqvae_$(ROM) runs/pred_state_$(ROM) runs/eval
+	test -f data/episodes/$(ROM)_random/index.json || $(BIN)/neural-enduro collect --policy random --game $(GAME) \
+	  --steps 40000 --out data/episodes/$(ROM)_random --seed 2000
+	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_$(ROM)/train.ipynb -p run_dir runs/vqvae_$(ROM) -p steps 2000 -p batch_size 32 \
+	  -p val_pairs 512 -p eval_every 500 -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/$(ROM)_random]" \
+	  -p publish_to checkpoints/$(ROM)/vqvae.pt -p publish_half True
+	$(PM) nbs/04_predictors.ipynb runs/pred_state_$(ROM)/train.ipynb -p run_dir runs/pred_state_$(ROM) -p model state \
+	  -p vqvae_path checkpoints/$(ROM)/vqvae.pt -p steps 1500 -p batch_size 64 -p val_pairs 512 -p eval_every 500 \
+	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/$(ROM)_random]" \
+	  -p publish_to checkpoints/$(ROM)/predictor_state.pt -p publish_half True
+	$(BIN)/python -c "import json; from neural_enduro.evaluate import make_spec; \
+	  json.dump(make_spec(['data/episodes/$(ROM)_random'], max_episodes_per_dir=4), open('data/eval/$(ROM)_val_spec.json', 'w'))"
+	$(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --json | tee runs/eval/$(ROM).json

@@ -40,7 +40,7 @@ def collect(policy: Param("random or driver", str) = "driver",
                         max_episode_steps=max_episode_steps, overwrite=overwrite, progress=not json), json)
 
 @command
-def bench(what: Param("what to benchmark: all, collect, decoder or simulator", str, opt=False) = "all",
+def bench(what: Param("what to benchmark: all, collect, decoder, simulator or dqn", str, opt=False) = "all",
           steps: Param("steps per measurement", int) = 20_000,
           num_envs: Param("parallel emulators", int) = 2,
           json: Param("print JSON", store_true) = False):
@@ -55,7 +55,10 @@ def bench(what: Param("what to benchmark: all, collect, decoder or simulator", s
     def simulator():
         from neural_enduro.simulator import NeuralEnduro
         return {"simulator": NeuralEnduro.from_checkpoints("Enduro").bench(n=300), "batch": 1}
-    benches = dict(collect=lambda: bench_collect(steps=steps, num_envs=num_envs), decoder=decoder, simulator=simulator)
+    def dqn():
+        from neural_enduro.agent import bench_update
+        return {"dqn_update": bench_update()}
+    benches = dict(collect=lambda: bench_collect(steps=steps, num_envs=num_envs), decoder=decoder, simulator=simulator, dqn=dqn)
     if what == "all": return _emit({k: f() for k, f in benches.items()}, json)
     if what not in benches: raise ValueError(f"unknown benchmark {what!r}; choose from all, {', '.join(benches)}")
     return _emit(benches[what](), json)

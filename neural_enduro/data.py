@@ -87,7 +87,12 @@ def get_policy(policy, game: str = "Enduro", seed: int = 0):
     if policy == "driver":
         if resolve_game(game) != "enduro": raise ValueError(f"the driver policy plays Enduro only, not {game_name(game)}")
         return DriverPolicy(seed)
-    raise ValueError(f"unknown policy {policy!r}; choose 'random', 'driver' or pass a callable")
+    if policy == "dqn":   # the shipped agent of `game`, with 5% random actions
+        from neural_enduro.agent import DQNPolicy
+        ck = REPO_ROOT / "checkpoints" / resolve_game(game) / "agent.pt"
+        if not ck.exists(): raise FileNotFoundError(f"no shipped DQN agent for {game_name(game)} at {ck}; train one (make train-dqn) and publish it")
+        return DQNPolicy(ck, epsilon=0.05, seed=seed)
+    raise ValueError(f"unknown policy {policy!r}; choose 'random', 'driver', 'dqn' or pass a callable")
 
 # %% ../nbs/01_data.ipynb #c012
 SHARD_KEYS = ("frames", "actions", "rewards", "terminated", "truncated")
