@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
-.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all train-dqn publish-dqn game
+.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all train-dqn publish-dqn game analysis
 
 install: $(STAMP)
 
@@ -127,3 +127,9 @@ game: install
 	$(BIN)/python -c "import json; from neural_enduro.evaluate import make_spec; \
 	  json.dump(make_spec(['data/episodes/$(ROM)_random'], max_episodes_per_dir=4), open('data/eval/$(ROM)_val_spec.json', 'w'))"
 	$(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --json | tee runs/eval/$(ROM).json
+
+# The latent analysis (nbs/10_analysis) on the full recordings; figures and summary.json land in runs/analysis/.
+analysis: install
+	@mkdir -p runs/analysis
+	$(PM) nbs/10_analysis.ipynb runs/analysis/analysis.ipynb -p run_dir runs/analysis \
+	  -y "data_dirs: {driver: data/episodes/driver, random: data/episodes/random}"
