@@ -71,11 +71,11 @@ train-vqvae: install
 train-predictors: install
 	@$(RUNS)
 	$(PM) nbs/04_predictors.ipynb runs/pred_state/train.ipynb -p run_dir runs/pred_state -p model state \
-	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 2500 -p batch_size 64 -p val_pairs 1024 -p eval_every 500 \
+	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 14000 -p batch_size 64 -p val_pairs 1024 -p eval_every 500 \
 	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_default $(DATA) -p publish_to checkpoints/enduro/predictor_state.pt
 	$(PM) nbs/04_predictors.ipynb runs/pred_action/train.ipynb -p run_dir runs/pred_action -p model action \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
-	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_default $(DATA) -p publish_to checkpoints/enduro/predictor_action.pt
+	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_default $(DATA) -p publish_to checkpoints/enduro/predictor_action.pt -p publish_half True
 
 # The seed setup, for the baseline and the black-screen diagnosis: the seed's VQ-VAE structure (quarter widths) and
 # its action-only MLP trained on random-agent pairs only.
@@ -86,7 +86,7 @@ train-seed: install
 	  -p publish_to checkpoints/enduro/vqvae_seed.pt
 	$(PM) nbs/04_predictors.ipynb runs/pred_action_seed/train.ipynb -p run_dir runs/pred_action_seed -p model action \
 	  -p vqvae_path checkpoints/enduro/vqvae_seed.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
-	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/random]" -p publish_to checkpoints/enduro/predictor_action_seed.pt
+	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/random]" -p publish_to checkpoints/enduro/predictor_action_seed.pt -p publish_half True
 
 train-all: data train-vqvae train-predictors train-seed
 
