@@ -61,6 +61,7 @@ RUNS := mkdir -p runs/vqvae_default runs/vqvae_seed runs/pred_state runs/pred_ac
 data: install
 	$(BIN)/neural-enduro collect --policy driver --steps 200000 --out data/episodes/driver --seed 0
 	$(BIN)/neural-enduro collect --policy random --steps 60000 --out data/episodes/random --seed 1000
+	$(BIN)/neural-enduro collect --policy dqn --steps 200000 --out data/episodes/dqn --seed 3000 --num_envs 4
 
 train-vqvae: install
 	@$(RUNS)
@@ -132,4 +133,4 @@ game: install
 analysis: install
 	@mkdir -p runs/analysis
 	$(PM) nbs/10_analysis.ipynb runs/analysis/analysis.ipynb -p run_dir runs/analysis \
-	  -y "data_dirs: {driver: data/episodes/driver, random: data/episodes/random}"
+	  -y "data_dirs: {driver: data/episodes/driver, random: data/episodes/random, dqn: data/episodes/dqn}"
