@@ -16,7 +16,7 @@ from .env import make_agent_env, action_names, game_name, resolve_game, AGENT_SH
 from .vqvae import save_checkpoint, read_checkpoint, load_state_strict
 
 # %% auto #0
-__all__ = ['DQNConfig', 'QNetwork', 'ReplayBuffer', 'evaluate_agent', 'load_agent', 'train_dqn', 'bench_update',
+__all__ = ['DQNConfig', 'QNetwork', 'ReplayBuffer', 'evaluate_agent', 'agent_path', 'load_agent', 'train_dqn', 'bench_update',
            'plot_learning_curve', 'publish_agent', 'DQNPolicy']
 
 # %% ../nbs/09_agent.ipynb #6939e862
@@ -142,9 +142,14 @@ def evaluate_agent(q: QNetwork, game: str = "Enduro", episodes: int = 10, seed: 
     return dict(mean_return=float(ret.mean()), returns=ret.tolist(), steps=steps.tolist(), seed=seed, epsilon=epsilon)
 
 # %% ../nbs/09_agent.ipynb #c748f875
-def load_agent(path) -> QNetwork:
-    "A `QNetwork` from an agent checkpoint, loaded strictly and safely, in eval mode, with its `card` and `cfg`."
-    ck = read_checkpoint(path, "dqn")
+def agent_path(game: str = "Enduro") -> Path:
+    "Where the shipped agent of `game` lives: `checkpoints/<rom>/agent.pt`."
+    from neural_enduro.vqvae import CHECKPOINTS_DIR
+    return CHECKPOINTS_DIR / resolve_game(game) / "agent.pt"
+
+def load_agent(path, ck: dict | None = None) -> QNetwork:
+    "A `QNetwork` from an agent checkpoint (or its already-read dict `ck`), loaded strictly and safely, in eval mode, with its `card` and `cfg`."
+    ck = ck or read_checkpoint(path, "dqn")
     cfg = DQNConfig(**ck["config"])
     q = QNetwork(len(action_names(cfg.game)), cfg.dueling)
     load_state_strict(q, ck["state_dict"], path)
@@ -271,7 +276,7 @@ def publish_agent(run_dir, dest, which: str = "best", episodes: int = 10, seed: 
     "Evaluate `run_dir/{which}.pt` on `episodes` unseen seeds and ship its weights + card to `dest`."
     dest = Path(dest)
     if dest.exists() and not overwrite: raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
-    src = Path(run_dir) / f"{which}.pt"; ck = read_checkpoint(src, "dqn"); q = load_agent(src)
+    src = Path(run_dir) / f"{which}.pt"; ck = read_checkpoint(src, "dqn"); q = load_agent(src, ck)
     ev = evaluate_agent(q, q.cfg.game, episodes, seed)
     card = dict(step=ck["step"], frames=4 * ck["step"], updates=ck["updates"], train_seconds=round(ck["elapsed"], 1),
                 hardware="2 CPU cores, no GPU", eval=ev, published_from=str(src), note=note,

@@ -116,13 +116,11 @@ def agent_eval(checkpoint: Param("agent checkpoint (default: the shipped checkpo
                epsilon: Param("exploration rate, at most 0.01", float) = 0.01,
                json: Param("print JSON", store_true) = False):
     "Raw returns of the DQN agent over EPISODES evaluation episodes."
-    from neural_enduro.agent import load_agent, evaluate_agent
-    from neural_enduro.vqvae import CHECKPOINTS_DIR
-    path = Path(checkpoint) if checkpoint else CHECKPOINTS_DIR / resolve_game(game) / "agent.pt"
+    from neural_enduro.agent import load_agent, evaluate_agent, agent_path
+    path = Path(checkpoint) if checkpoint else agent_path(game)
     if not path.exists(): raise FileNotFoundError(f"no agent checkpoint at {path}; train one with `make train-dqn` and publish it")
     q = load_agent(path)
-    res = evaluate_agent(q, q.cfg.game, episodes, seed, epsilon, progress=not json)
-    res = dict(mean_return=res["mean_return"], returns=res["returns"], steps=res["steps"], seed=seed, epsilon=epsilon, checkpoint=str(path))
+    res = dict(evaluate_agent(q, q.cfg.game, episodes, seed, epsilon, progress=not json), checkpoint=str(path))
     return _emit(res, json, f"mean raw return {res['mean_return']:.1f} over {episodes} episodes (seeds {seed}..{seed + episodes - 1}): {res['returns']}")
 
 # %% ../nbs/99_cli.ipynb #c007

@@ -88,8 +88,8 @@ def get_policy(policy, game: str = "Enduro", seed: int = 0):
         if resolve_game(game) != "enduro": raise ValueError(f"the driver policy plays Enduro only, not {game_name(game)}")
         return DriverPolicy(seed)
     if policy == "dqn":   # the shipped agent of `game`, with 5% random actions
-        from neural_enduro.agent import DQNPolicy
-        ck = REPO_ROOT / "checkpoints" / resolve_game(game) / "agent.pt"
+        from neural_enduro.agent import DQNPolicy, agent_path
+        ck = agent_path(game)
         if not ck.exists(): raise FileNotFoundError(f"no shipped DQN agent for {game_name(game)} at {ck}; train one (make train-dqn) and publish it")
         return DQNPolicy(ck, epsilon=0.05, seed=seed)
     raise ValueError(f"unknown policy {policy!r}; choose 'random', 'driver', 'dqn' or pass a callable")

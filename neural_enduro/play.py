@@ -179,8 +179,8 @@ class PlayNeuralEnduro:
 def playable_games(root=CHECKPOINTS_DIR) -> list[str]:
     "Games with a world model and a state predictor under `root`, Enduro first."
     from neural_enduro.env import game_name
-    games = sorted(game_name(p.parent.name) for p in Path(root).glob("*/vqvae.pt") if (p.parent / "predictor_state.pt").exists())
-    return sorted(games, key=lambda g: g != "Enduro")
+    games = [game_name(p.parent.name) for p in Path(root).glob("*/vqvae.pt") if (p.parent / "predictor_state.pt").exists()]
+    return sorted(games, key=lambda g: (g != "Enduro", g))
 
 def play(game: str | None = None, root=CHECKPOINTS_DIR):
     "A game picker over `playable_games` and the widget of the chosen game (Enduro by default)."
