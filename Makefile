@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
-.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all train-dqn publish-dqn game analysis
+.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all train-dqn publish-dqn game analysis probe-vqvae
 
 install: $(STAMP)
 
@@ -56,6 +56,7 @@ bench: install
 # How the shipped checkpoints were made (2 CPU cores, about an hour and a half in all). Each step is a papermill run
 # of a training notebook that writes under runs/ and publishes its best checkpoint into checkpoints/enduro/.
 DATA := -y "data_dirs: [data/episodes/driver, data/episodes/random]"
+MIX := -y "data_dirs: [data/episodes/driver, data/episodes/random, data/episodes/dqn]"
 PM := $(BIN)/papermill --no-progress-bar
 RUNS := mkdir -p runs/vqvae_default runs/vqvae_seed runs/pred_state runs/pred_action runs/pred_action_seed
 data: install
@@ -134,3 +135,15 @@ analysis: install
 	@mkdir -p runs/analysis
 	$(PM) nbs/10_analysis.ipynb runs/analysis/analysis.ipynb -p run_dir runs/analysis \
 	  -y "data_dirs: {driver: data/episodes/driver, random: data/episodes/random, dqn: data/episodes/dqn}"
+
+# Issue 3 probes: what limits the world model's recon PSNR? The same data, steps and schedule, one change at a time:
+# the shipped design, 16x more codes per cell (information), 1.5x wider channels (capacity). Metrics: runs/probe_*/metrics.jsonl.
+PROBE = $(PM) nbs/03_train_vqvae.ipynb runs/probe_$(1)/train.ipynb -p run_dir runs/probe_$(1) -p steps 1000 -p batch_size 32 \
+  -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 500 -p threads 1 -p frames_dir runs/frames $(MIX) -y "overrides: $(2)"
+CODES4096 := {fsq_levels: [8, 8, 8, 8], codebook_size: 4096}
+WIDE := {channels: [48, 96, 144, 192]}
+probe-vqvae: install
+	@mkdir -p runs/probe_base runs/probe_codes4096 runs/probe_wide
+	$(call PROBE,base,null)
+	$(call PROBE,codes4096,$(CODES4096))
+	$(call PROBE,wide,$(WIDE))

@@ -34,8 +34,9 @@ def encode_pairs(vqvae: LatentActionVQVAE, fp: FramePairs, batch: int = 256, pro
 
 class LatentPairs:
     "Frames, actions and world-model codes of the `split` episodes of recordings, with the previous step's codes."
-    def __init__(self, data_dirs, vqvae: LatentActionVQVAE, split: str = "train", max_frames=None, cache_dir=None, progress=True):
-        self.fp = FramePairs(data_dirs, split, max_frames, progress)
+    def __init__(self, data_dirs, vqvae: LatentActionVQVAE, split: str = "train", max_frames=None, cache_dir=None, progress=True,
+                 frames_dir=None):
+        self.fp = FramePairs(data_dirs, split, max_frames, progress, frames_dir)
         cache = Path(cache_dir) / f"latents_{split}_{max_frames}.npz" if cache_dir else None
         # what the cached codes depend on: the recordings, the cap, and the world model's weights
         import hashlib
@@ -154,9 +155,10 @@ def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128
 # %% ../nbs/04_predictors.ipynb #c018
 def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, model="state", steps=30, batch_size=16,
                     lr=1e-3, max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0,
-                    threads=None, progress=True, vqvae=None, cache_dir=None) -> dict:
+                    threads=None, progress=True, vqvae=None, cache_dir=None, frames_dir=None) -> dict:
     """Train (or resume) an action-to-latent predictor on the world model's codes; returns the last validation metrics.
-    The encoded pairs are cached in `cache_dir` (default `run_dir`), so runs on the same world model can share them."""
+    The encoded pairs are cached in `cache_dir` (default `run_dir`), so runs on the same world model can share them;
+    `frames_dir` keeps the frames in a memory-mapped cache there instead of RAM (see `FramePairs`)."""
     params = {k: v for k, v in locals().items() if k != "vqvae"}
     params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
@@ -173,8 +175,8 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
         if not (run / "data" / "index.json").exists():
             record("driver", run / "data", episodes=3, max_episode_steps=60, shard_len=30, progress=False)
     cache = Path(cache_dir) if cache_dir else run
-    train = LatentPairs(data_dirs, vqvae, "train", max_frames, cache_dir=cache, progress=progress)
-    val = LatentPairs(data_dirs, vqvae, "val", None, cache_dir=cache, progress=progress)
+    train = LatentPairs(data_dirs, vqvae, "train", max_frames, cache_dir=cache, progress=progress, frames_dir=frames_dir)
+    val = LatentPairs(data_dirs, vqvae, "val", None, cache_dir=cache, progress=progress, frames_dir=frames_dir)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
     n_actions = len(load_index(train.fp.episodes[0]["dir"])["action_names"])   # the recorded game's action set
     net = PREDICTORS[model](n_actions=n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_train_vqvae.ipynb #c003
 from __future__ import annotations
-import json, math, os, shutil, time
+import hashlib, json, math, os, shutil, time, warnings
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
@@ -20,26 +20,45 @@ __all__ = ['FramePairs', 'evaluate_pairs', 'val_grid', 'train_vqvae', 'publish']
 
 # %% ../nbs/03_train_vqvae.ipynb #c005
 class FramePairs:
-    "The frames of the `split` episodes of several recordings (at most `max_frames` from each) in one uint8 tensor, with the valid pair starts."
-    def __init__(self, data_dirs, split: str = "train", max_frames: int | None = None, progress: bool = False):
+    """The frames of the `split` episodes of several recordings (at most `max_frames` from each) in one uint8 tensor,
+    with the valid pair starts. With `cache_dir` the frames live in a memory-mapped `.npy` there, written once and
+    shared by every run on the same recordings: the OS pages them in, so recordings larger than RAM still train."""
+    def __init__(self, data_dirs, split: str = "train", max_frames: int | None = None, progress: bool = False,
+                 cache_dir=None):
         dirs = [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
-        per_dir = [(d, [e for e in load_index(d)["episodes"] if e["split"] == split]) for d in dirs]
-        cap = max_frames   # per recording
-        frames, starts, self.episodes, self.actions = [], [], [], []
-        n = 0
-        for d, eps in per_dir:
+        idxs = [load_index(d) for d in dirs]
+        plan, starts, self.episodes, n = [], [], [], 0   # plan: (dir, episode, frames taken), at most max_frames per recording
+        for d, idx in zip(dirs, idxs):
             taken = 0
-            for e in tqdm(eps, desc=f"load {Path(d).name}/{split}", disable=not progress):
-                if cap is not None and taken >= cap: break
-                ep = load_episode(d, e["id"]); f = ep["frames"]
-                if cap is not None: f = f[: cap - taken + 1]
-                frames.append(torch.from_numpy(f)); starts.append(np.arange(n, n + len(f) - 1))
-                self.actions.append(ep["actions"][: len(f) - 1])
-                self.episodes.append(dict(dir=str(d), id=e["id"], seed=e["seed"], policy=e["policy"], frames=len(f)))
-                n += len(f); taken += len(f)
-        if not frames: raise ValueError(f"no {split} episodes in {dirs}")
-        self.frames = torch.cat(frames); self.starts = torch.from_numpy(np.concatenate(starts))
-        self.actions = torch.from_numpy(np.concatenate(self.actions).astype(np.int64))
+            for e in [e for e in idx["episodes"] if e["split"] == split]:
+                if max_frames is not None and taken >= max_frames: break
+                k = e["length"] + 1 if max_frames is None else min(e["length"] + 1, max_frames - taken + 1)
+                plan.append((d, e, k)); starts.append(np.arange(n, n + k - 1))
+                self.episodes.append(dict(dir=str(d), id=e["id"], seed=e["seed"], policy=e["policy"], frames=k))
+                n += k; taken += k
+        if not plan: raise ValueError(f"no {split} episodes in {dirs}")
+        shape = (n, *idxs[0]["frame_shape"])
+        # the cache file is named by what it holds: the recordings' indexes, the split and the cap
+        key = hashlib.sha1(json.dumps([split, max_frames, [json.dumps(i, sort_keys=True) for i in idxs]]).encode()).hexdigest()[:16]
+        path = Path(cache_dir) / f"frames_{split}_{key}.npy" if cache_dir else None
+        if path is not None and path.exists() and (path.with_suffix(".actions.npy")).exists():
+            frames = np.load(path, mmap_mode="r"); actions = np.load(path.with_suffix(".actions.npy"))
+            if frames.shape != shape: raise ValueError(f"frame cache {path} holds {frames.shape}, expected {shape}: delete it")
+        else:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True); tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                frames = np.lib.format.open_memmap(tmp, "w+", np.uint8, shape)
+            else: frames = np.empty(shape, np.uint8)   # preallocated: no second copy while concatenating
+            acts, o = [], 0
+            for d, e, k in tqdm(plan, desc=f"load {split} frames", disable=not progress):
+                ep = load_episode(d, e["id"]); frames[o:o + k] = ep["frames"][:k]; acts.append(ep["actions"][:k - 1]); o += k
+            actions = np.concatenate(acts).astype(np.int64)
+            if path is not None:   # atomic: a killed run never leaves a half-written cache under the final name
+                frames.flush(); del frames; np.save(path.with_suffix(".actions.npy"), actions)
+                os.replace(tmp, path); frames = np.load(path, mmap_mode="r")
+        with warnings.catch_warnings():   # a read-only memory map: torch warns that it is not writable, and it is never written
+            warnings.simplefilter("ignore"); self.frames = torch.from_numpy(frames)
+        self.starts = torch.from_numpy(np.concatenate(starts)); self.actions = torch.from_numpy(actions)
 
     def __len__(self): return len(self.starts)
     def batch(self, i):
@@ -87,8 +106,9 @@ def _save_state(path, model, opt, step, elapsed, params, best):
 
 def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", steps=30, batch_size=8, lr=1e-3,
                 max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0, threads=None,
-                progress=True, overrides: dict | None = None) -> dict:
-    "Train (or resume) a `LatentActionVQVAE` run in `run_dir`; returns the final validation metrics."
+                progress=True, overrides: dict | None = None, frames_dir=None) -> dict:
+    """Train (or resume) a `LatentActionVQVAE` run in `run_dir`; returns the final validation metrics. `frames_dir`:
+    keep the training frames in a memory-mapped cache there (see `FramePairs`) instead of RAM."""
     params = {k: v for k, v in locals().items()}
     params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
@@ -102,8 +122,8 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
         data_dirs = [run / "data"]
         if not (run / "data" / "index.json").exists():
             record("driver", run / "data", episodes=3, max_episode_steps=80, shard_len=40, progress=False)
-    train = FramePairs(data_dirs, "train", max_frames, progress)
-    val = FramePairs(data_dirs, "val", None, progress)
+    train = FramePairs(data_dirs, "train", max_frames, progress, frames_dir)
+    val = FramePairs(data_dirs, "val", None, progress, frames_dir)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
     vf0, vf1 = val.batch(vi)
     cfg = CONFIGS[config]()
