@@ -107,8 +107,9 @@ train-dqn: install
 	  -p buffer_size 500000 -p batch_size 64 -p target_every 1000 -p learning_starts 20000 -p eps_steps 250000 \
 	  -p max_episode_frames 108000 -p eval_every 100000 -p eval_episodes 4 -p ckpt_every 2000 -p threads 1
 
+AGENT_SEED ?= 90000
 publish-dqn: install
-	$(BIN)/python -c "from neural_enduro.agent import publish_agent; print(publish_agent('runs/dqn', 'checkpoints/enduro/agent.pt', overwrite=True))"
+	$(BIN)/python -c "from neural_enduro.agent import publish_agent; print(publish_agent('runs/dqn', 'checkpoints/enduro/agent.pt', seed=$(AGENT_SEED), overwrite=True))"
 
 # The same pipeline on another ALE game at CPU scale (issue 8), e.g. `make game GAME=Breakout ROM=breakout`: random play,
 # a world model, the action+state predictor (fp16 weights, to keep checkpoints/ under 40 MB), a spec of held-out

@@ -4,7 +4,7 @@
 
 # %% ../nbs/99_cli.ipynb #c003
 from __future__ import annotations
-import json, sys, time, difflib
+import json, os, sys, time, difflib
 from pathlib import Path
 from fastcore.script import anno_parser, Param, store_true
 from .env import resolve_game
@@ -40,7 +40,7 @@ def collect(policy: Param("random, driver or dqn (the shipped agent, 5% random a
                         max_episode_steps=max_episode_steps, overwrite=overwrite, progress=not json), json)
 
 @command
-def bench(what: Param("what to benchmark: all, collect, decoder, simulator or dqn", str, opt=False) = "all",
+def bench(what: Param("what to benchmark: all, collect, decoder, simulator, dqn or train", str, opt=False) = "all",
           steps: Param("steps per measurement", int) = 20_000,
           num_envs: Param("parallel emulators", int) = 2,
           json: Param("print JSON", store_true) = False):
@@ -58,7 +58,23 @@ def bench(what: Param("what to benchmark: all, collect, decoder, simulator or dq
     def dqn():
         from neural_enduro.agent import bench_update
         return {"dqn_update": bench_update()}
-    benches = dict(collect=lambda: bench_collect(steps=steps, num_envs=num_envs), decoder=decoder, simulator=simulator, dqn=dqn)
+    def train():   # batched work: where the CPU goes (user vs kernel time, page faults); compare THP_MEM_ALLOC_ENABLE=0
+        import resource, torch
+        from neural_enduro.vqvae import LatentActionVQVAE
+        m = LatentActionVQVAE(); opt = torch.optim.AdamW(m.parameters()); f = torch.randint(0, 256, (256, 210, 160), dtype=torch.uint8)
+        def timed(fn, n):
+            fn(); r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+            for _ in range(n): fn()
+            r1 = resource.getrusage(resource.RUSAGE_SELF)
+            return dict(ms=round((time.perf_counter() - t0) / n * 1000, 1), user_s=round((r1.ru_utime - r0.ru_utime) / n, 3),
+                        sys_s=round((r1.ru_stime - r0.ru_stime) / n, 3), page_faults=(r1.ru_minflt - r0.ru_minflt) // n)
+        def step():
+            out = m(f[:32], f[32:64]); opt.zero_grad(); out["loss"].backward(); opt.step()
+        with torch.no_grad(): enc = timed(lambda: m.encode(f, f), 3)
+        return {"encode_batch256": enc, "vqvae_train_step_batch32": timed(step, 5),
+                "THP_MEM_ALLOC_ENABLE": os.environ.get("THP_MEM_ALLOC_ENABLE"), "threads": torch.get_num_threads()}
+    benches = dict(collect=lambda: bench_collect(steps=steps, num_envs=num_envs), decoder=decoder, simulator=simulator, dqn=dqn,
+                   train=train)
     if what == "all": return _emit({k: f() for k, f in benches.items()}, json)
     if what not in benches: raise ValueError(f"unknown benchmark {what!r}; choose from all, {', '.join(benches)}")
     return _emit(benches[what](), json)

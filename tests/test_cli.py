@@ -47,6 +47,16 @@ def test_bench_collect_prints_figures():
     assert res["collect_steps_per_s"] > 0 and res["raw_steps_per_s"] > 0
 
 
+def test_bench_train_turns_on_huge_pages_unless_told_not_to():
+    import os
+    env = {k: v for k, v in os.environ.items() if k != "THP_MEM_ALLOC_ENABLE"} | {"OMP_NUM_THREADS": "1"}
+    res = json.loads(run("bench", "train", "--json", env=env).stdout)
+    assert res["THP_MEM_ALLOC_ENABLE"] == "1" and res["threads"] == 1   # the package sets it on import
+    assert set(res["encode_batch256"]) == {"ms", "user_s", "sys_s", "page_faults"}
+    off = json.loads(run("bench", "train", "--json", env=env | {"THP_MEM_ALLOC_ENABLE": "0"}).stdout)
+    assert off["THP_MEM_ALLOC_ENABLE"] == "0"                            # a user's choice is kept
+
+
 def test_diagnose_json_prints_both_setups():
     if not (Path(__file__).resolve().parents[1] / "checkpoints" / "enduro" / "predictor_action_seed.pt").exists():
         pytest.skip("no shipped checkpoints")
