@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
-.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all train-dqn publish-dqn game analysis probe-vqvae
+.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all train-dqn publish-dqn game analysis probe-vqvae probe-context
 
 install: $(STAMP)
 
@@ -153,3 +153,20 @@ probe-vqvae: install
 	$(call PROBE,base,null)
 	$(call PROBE,codes4096,$(CODES4096))
 	$(call PROBE,wide,$(WIDE))
+
+# Context probes: one context frame (frame t) against two (t-1 and t), and two with the warp decoder, on the driver
+# recording (1,000 steps each, 1 thread), then a short action+state predictor (800 steps on 30,000 pairs) on each
+# one-/two-frame model's codes: does a world model that sees the motion leave codes a predictor can guess?
+PROBE_CTX = $(PM) nbs/03_train_vqvae.ipynb runs/probe2_$(1)/train.ipynb -p run_dir runs/probe2_$(1) -p steps 1000 -p batch_size 32 \
+  -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 1 -p frames_dir runs/frames_driver \
+  -y "data_dirs: [data/episodes/driver]" -y "overrides: $(2)"
+PROBE_PRED = $(PM) nbs/04_predictors.ipynb runs/pprobe_$(1)/train.ipynb -p run_dir runs/pprobe_$(1) -p model state \
+  -p vqvae_path runs/probe2_$(1)/best.pt -p steps 800 -p batch_size 64 -p max_frames 30000 -p val_pairs 1024 -p eval_every 400 \
+  -p ckpt_every 400 -p threads 1 -p frames_dir runs/frames_driver -y "data_dirs: [data/episodes/driver]"
+probe-context: install
+	@mkdir -p runs/probe2_c1 runs/probe2_c2 runs/probe2_c2w runs/pprobe_c1 runs/pprobe_c2
+	$(call PROBE_CTX,c1,{context: 1})
+	$(call PROBE_CTX,c2,{context: 2})
+	$(call PROBE_CTX,c2w,{context: 2, warp: true})
+	$(call PROBE_PRED,c1)
+	$(call PROBE_PRED,c2)

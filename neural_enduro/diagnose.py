@@ -43,7 +43,7 @@ def instrumented_rollout(vqvae, predictor, frames, actions, temperature: float =
     for t in range(T):
         if codes_override is not None: codes = torch.as_tensor(codes_override[:, t]).long()
         else: codes = sample_codes(predictor(actions[:, t], _to_u8(prev), _to_u8(cur), pc), temperature, g)
-        raw = vqvae.decode_idx_raw(cur, codes)
+        raw = vqvae.decode_idx_raw(cur, codes, prev)
         shown = raw.clamp(0, 1)
         if return_frames: frames_out.append(_to_u8(raw))
         for k, v in dict(raw_min=raw.amin((1, 2)), raw_max=raw.amax((1, 2)), raw_mean=raw.mean((1, 2)),
@@ -117,4 +117,4 @@ def real_rollouts(actions: np.ndarray, names=None) -> tuple[np.ndarray, list]:
 def true_codes(vqvae, real: np.ndarray) -> torch.Tensor:
     "Codes `(B, T, 7, 5)` the world model's encoder assigns to real transitions `(B, T+1, H, W)`."
     r = torch.from_numpy(real)
-    return torch.stack([vqvae.encode(r[:, t], r[:, t + 1]) for t in range(r.shape[1] - 1)], 1)
+    return torch.stack([vqvae.encode(r[:, t], r[:, t + 1], r[:, max(t - 1, 0)]) for t in range(r.shape[1] - 1)], 1)

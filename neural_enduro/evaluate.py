@@ -64,20 +64,20 @@ def _one_step(vq, preds, episodes, batch=64):
     "Copy, recon and per-predictor one-step figures over every transition of the episodes; also returns the true codes."
     se = dict(copy=0.0, recon=0.0, **{k: 0.0 for k in preds}); hits = {k: [] for k in preds}; codes_all, n_pix = [], 0
     for fr, acts in episodes:
-        f0, f1 = fr[:-1], fr[1:]
-        codes = torch.cat([vq.encode(f0[i:i + batch], f1[i:i + batch]) for i in range(0, len(f0), batch)])
+        f0, f1 = fr[:-1], fr[1:]; f_prev = torch.cat([f0[:1], f0[:-1]])
+        codes = torch.cat([vq.encode(f0[i:i + batch], f1[i:i + batch], f_prev[i:i + batch]) for i in range(0, len(f0), batch)])
         codes_all.append(codes)
         start_tok = torch.full((1, *vq.cfg.grid), vq.cfg.codebook_size, dtype=torch.long)
-        prev_codes = torch.cat([start_tok, codes[:-1]]); f_prev = torch.cat([f0[:1], f0[:-1]])
+        prev_codes = torch.cat([start_tok, codes[:-1]])
         a = torch.as_tensor(acts).long()
         for i in range(0, len(f0), batch):
             sl = slice(i, i + batch); tgt = f1[sl].float() / 255; n_pix += tgt.numel()
             se["copy"] += F.mse_loss(f0[sl].float() / 255, tgt, reduction="sum").item()
-            se["recon"] += F.mse_loss(vq.decode(f0[sl], codes[sl]).clamp(0, 1), tgt, reduction="sum").item()
+            se["recon"] += F.mse_loss(vq.decode(f0[sl], codes[sl], f_prev[sl]).clamp(0, 1), tgt, reduction="sum").item()
             for k, p in preds.items():
                 pc = p(a[sl], f_prev[sl], f0[sl], prev_codes[sl]).argmax(1)
                 hits[k].append((pc == codes[sl]).float().mean((1, 2)))
-                se[k] += F.mse_loss(vq.decode(f0[sl], pc).clamp(0, 1), tgt, reduction="sum").item()
+                se[k] += F.mse_loss(vq.decode(f0[sl], pc, f_prev[sl]).clamp(0, 1), tgt, reduction="sum").item()
     return {k: psnr(v / n_pix) for k, v in se.items()}, {k: torch.cat(v).mean().item() for k, v in hits.items()}, codes_all
 
 def _psnr_frames(a: torch.Tensor, b: torch.Tensor) -> float:
@@ -104,7 +104,7 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
     for k in preds: out[f"pred_psnr_{k}"], out[f"token_acc_{k}"] = round(ps[k], 2), round(acc[k], 4)
     if seed_vq is not None:
         f0 = torch.cat([f[:-1] for f, _ in episodes]); f1 = torch.cat([f[1:] for f, _ in episodes])
-        out["seed_recon_psnr"] = round(evaluate_pairs(seed_vq, f0, f1)["recon_psnr"], 2)
+        out["seed_recon_psnr"] = round(evaluate_pairs(seed_vq, f0, f1)["recon_psnr"], 2)   # the seed arch sees frame t only
     sim_key = "state" if "state" in preds else next(iter(preds), None)
     if sim_key is not None:
         p = preds[sim_key]; H = max(spec["horizons"]); R = spec["rollout_steps"]; rng = np.random.default_rng(0)

@@ -29,7 +29,7 @@ def encode_pairs(vqvae: LatentActionVQVAE, fp: FramePairs, batch: int = 256, pro
     out = torch.empty((len(fp), *vqvae.cfg.grid), dtype=torch.uint8)
     for i in tqdm(range(0, len(fp), batch), desc="encode pairs", disable=not progress):
         j = torch.arange(i, min(i + batch, len(fp)))
-        out[j] = vqvae.encode(*fp.batch(j)).to(torch.uint8)
+        p, a, b = fp.triples(j); out[j] = vqvae.encode(a, b, p).to(torch.uint8)
     return out
 
 class LatentPairs:
@@ -144,7 +144,7 @@ def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128
         pred = model(a, fp, fc, pc).argmax(1)
         hits.append((pred == codes).float().mean((1, 2))); acts.append(a)
         nxt = lp.fp.frames[lp.fp.starts[idx[i:i + batch]] + 1].float() / 255
-        se_pred += F.mse_loss(vqvae.decode(fc, pred).clamp(0, 1), nxt, reduction="sum").item()
+        se_pred += F.mse_loss(vqvae.decode(fc, pred, fp).clamp(0, 1), nxt, reduction="sum").item()
         se_copy += F.mse_loss(fc.float() / 255, nxt, reduction="sum").item(); n_pix += nxt.numel()
     hits, acts = torch.cat(hits), torch.cat(acts)
     names = load_index(lp.fp.episodes[0]["dir"])["action_names"]   # the recorded game's actions

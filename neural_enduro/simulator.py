@@ -28,7 +28,7 @@ def collapsed(frames) -> torch.Tensor:
 def neural_step(vqvae, predictor, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None):
     "One batched step: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` -> (next uint8 frames, codes)."
     codes = sample_codes(predictor(actions, f_prev, f_cur, prev_codes), temperature, generator)
-    return _to_u8(vqvae.decode(f_cur, codes)), codes
+    return _to_u8(vqvae.decode(f_cur, codes, f_prev)), codes
 
 @torch.inference_mode()
 def neural_rollout(vqvae, predictor, f_cur, actions, f_prev=None, prev_codes=None, temperature: float = 0.0, seed: int = 0):

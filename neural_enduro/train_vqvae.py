@@ -59,24 +59,30 @@ class FramePairs:
         with warnings.catch_warnings():   # a read-only memory map: torch warns that it is not writable, and it is never written
             warnings.simplefilter("ignore"); self.frames = torch.from_numpy(frames)
         self.starts = torch.from_numpy(np.concatenate(starts)); self.actions = torch.from_numpy(actions)
+        # pair i has a previous frame in its episode when pair i-1 starts one frame earlier
+        self.has_prev = torch.cat([torch.tensor([False]), self.starts[1:] == self.starts[:-1] + 1])
 
     def __len__(self): return len(self.starts)
     def batch(self, i):
         "Frames (t, t+1) for pair indices `i`."
         t = self.starts[i]; return self.frames[t], self.frames[t + 1]
+    def triples(self, i):
+        "Frames (t-1, t, t+1) for pair indices `i`; at an episode's first pair frame t stands in for t-1."
+        t = self.starts[i]; return self.frames[torch.where(self.has_prev[i], t - 1, t)], self.frames[t], self.frames[t + 1]
 
 # %% ../nbs/03_train_vqvae.ipynb #c007
 @torch.no_grad()
-def evaluate_pairs(model: LatentActionVQVAE, f0: torch.Tensor, f1: torch.Tensor, batch: int = 64) -> dict:
+def evaluate_pairs(model: LatentActionVQVAE, f0: torch.Tensor, f1: torch.Tensor, batch: int = 64, f_prev=None) -> dict:
     """Recon and copy-frame PSNR (10 log10 of 1/mean MSE) and codebook stats over pairs of uint8 frames, and
     `code_gain_db`: recon PSNR minus the PSNR with the codes shuffled across pairs. Near 0 means the decoder ignores
-    its codes (it predicts from frame t alone), the failure to watch for with a full-resolution decoder."""
+    its codes (it predicts from frame t alone), the failure to watch for with a full-resolution decoder. `f_prev`:
+    frames t-1, for models with two context frames (None: frame t repeated)."""
     model.eval(); se_rec = se_copy = se_shuf = 0.0; idxs = []
     g = torch.Generator().manual_seed(0)
     for i in range(0, len(f0), batch):
-        a, b = f0[i:i + batch], f1[i:i + batch]
-        idx = model.encode(a, b); pred = model.decode(a, idx).clamp(0, 1)
-        shuf = model.decode(a, idx[torch.randperm(len(idx), generator=g)]).clamp(0, 1)
+        a, b = f0[i:i + batch], f1[i:i + batch]; p = None if f_prev is None else f_prev[i:i + batch]
+        idx = model.encode(a, b, p); pred = model.decode(a, idx, p).clamp(0, 1)
+        shuf = model.decode(a, idx[torch.randperm(len(idx), generator=g)], p).clamp(0, 1)
         bt = b.float() / 255
         se_rec += F.mse_loss(pred, bt, reduction="sum").item(); se_copy += F.mse_loss(a.float() / 255, bt, reduction="sum").item()
         se_shuf += F.mse_loss(shuf, bt, reduction="sum").item()
@@ -85,10 +91,11 @@ def evaluate_pairs(model: LatentActionVQVAE, f0: torch.Tensor, f1: torch.Tensor,
     return dict(recon_psnr=psnr(se_rec / n), copy_psnr=psnr(se_copy / n), code_gain_db=psnr(se_rec / n) - psnr(se_shuf / n),
                 **codebook_stats(np.concatenate(idxs), model.cfg.codebook_size))
 
-def val_grid(model, f0, f1, path, n: int = 4):
+def val_grid(model, f0, f1, path, n: int = 4, f_prev=None):
     "Save a (current, true next, predicted next, |error| x4) grid for `n` pairs."
     import matplotlib; import matplotlib.pyplot as plt
-    with torch.no_grad(): pred = model.eval().decode(f0[:n], model.encode(f0[:n], f1[:n])).clamp(0, 1).numpy()
+    p = None if f_prev is None else f_prev[:n]
+    with torch.no_grad(): pred = model.eval().decode(f0[:n], model.encode(f0[:n], f1[:n], p), p).clamp(0, 1).numpy()
     fig, axs = plt.subplots(n, 4, figsize=(8, 2.6 * n), squeeze=False)
     for r in range(n):
         cur, true = f0[r].numpy() / 255, f1[r].numpy() / 255
@@ -125,7 +132,7 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
     train = FramePairs(data_dirs, "train", max_frames, progress, frames_dir)
     val = FramePairs(data_dirs, "val", None, progress, frames_dir)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
-    vf0, vf1 = val.batch(vi)
+    vfp, vf0, vf1 = val.triples(vi)
     cfg = CONFIGS[config]()
     for k, v in (overrides or {}).items():
         if not hasattr(cfg, k): raise ValueError(f"unknown config field {k!r} in overrides")
@@ -148,21 +155,21 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
     while step < steps:
         model.train()
         for g in opt.param_groups: g["lr"] = lr_at(step)
-        f0, f1 = train.batch(torch.from_numpy(rng.integers(0, len(train), batch_size)))
-        out = model(f0, f1)
+        fp, f0, f1 = train.triples(torch.from_numpy(rng.integers(0, len(train), batch_size)))
+        out = model(f0, f1, fp)
         opt.zero_grad(set_to_none=True); out["loss"].backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
         step += 1; now = time.time(); elapsed += now - t_last; t_last = now
         bar.update(1); bar.set_postfix(mse=f"{out['mse'].item():.2e}", ppl=f"{out['perplexity'].item():.0f}", refresh=False)
         if step % eval_every == 0 or step == steps:
             metrics = dict(step=step, train_seconds=round(elapsed, 1), lr=lr_at(step), train_mse=out["mse"].item(),
-                           **evaluate_pairs(model, vf0, vf1))
+                           **evaluate_pairs(model, vf0, vf1, f_prev=vfp))
             with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(metrics) + "\n")
             if metrics["recon_psnr"] > best:
                 best = metrics["recon_psnr"]
                 save_checkpoint(run / "best.pt", "vqvae", asdict(model.cfg), model,
                                 card=dict(metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1)))
-            val_grid(model, vf0, vf1, run / "val_grid.png")
+            val_grid(model, vf0, vf1, run / "val_grid.png", f_prev=vfp)
             t_last = time.time()
         if step % ckpt_every == 0 or step == steps:
             _save_state(run / "last.pt", model, opt, step, elapsed, params, best); t_last = time.time()

@@ -34,6 +34,8 @@ class VQVAEConfig:
     commitment: float = 0.25
     ema_decay: float = 0.99
     dead_after: int = 200             # restart a code unused for this many training steps
+    context: int = 2                  # unet: frames the decoder sees, 1 = frame t, 2 = frames t-1 and t (motion is then visible)
+    warp: bool = False                # unet: the decoder also moves frame t's pixels (a per-pixel displacement) before its residual
 
     def __post_init__(self):
         if self.arch not in ("unet", "seed"): raise ValueError(f"unknown arch {self.arch!r}; use 'unet' or 'seed'")
@@ -41,6 +43,9 @@ class VQVAEConfig:
         self.frame_shape, self.grid = tuple(self.frame_shape), tuple(self.grid)
         self.channels, self.dec_channels = tuple(self.channels), tuple(self.dec_channels)
         if self.arch == "unet" and self.grid != (7, 5): raise ValueError("the unet arch makes a 7x5 grid (3 stride-2 levels over 53x40)")
+        if self.context not in (1, 2) or (self.arch == "seed" and self.context != 1):
+            raise ValueError(f"context must be 1 or 2 frames (the seed arch: 1), got {self.context!r}")
+        if self.warp and self.arch != "unet": raise ValueError("warp is an option of the unet arch")
         if self.quantizer not in ("fsq", "vq"): raise ValueError(f"unknown quantizer {self.quantizer!r}; use 'fsq' or 'vq'")
         self.fsq_levels = tuple(self.fsq_levels)
         if self.quantizer == "fsq" and (math.prod(self.fsq_levels) != self.codebook_size or len(self.fsq_levels) != self.code_dim):
@@ -53,7 +58,7 @@ class VQVAEConfig:
 def seed_config(width: float = 0.25) -> VQVAEConfig:
     "The seed's architecture with its channel widths (64..512) scaled by `width`."
     c = lambda n: max(4, int(n * width))
-    return VQVAEConfig(name="seed", arch="seed", code_dim=128, quantizer="vq", channels=tuple(c(n) for n in (64, 128, 256, 512, 512)),
+    return VQVAEConfig(name="seed", arch="seed", code_dim=128, quantizer="vq", context=1, channels=tuple(c(n) for n in (64, 128, 256, 512, 512)),
                        dec_channels=tuple(c(n) for n in (64, 128, 512, 512, 256, 128, 64)))
 
 CONFIGS = {"default": VQVAEConfig, "seed": seed_config}
@@ -141,28 +146,30 @@ def _conv(ci, co, k=3, s=1, norm=True):
     return nn.Sequential(*layers, nn.SiLU())
 
 class UNetEncoder(nn.Module):
-    "(frame_t, frame_t+1) -> (B, code_dim, 7, 5); sees both frames and their difference, space-to-depth 4x4."
+    """(frame_t, frame_t+1) -> (B, code_dim, 7, 5); sees both frames and their difference, space-to-depth 4x4.
+    With `context=2` it also sees frame t-1 (as the change t-1 -> t), the context the decoder has."""
     def __init__(self, cfg: VQVAEConfig):
         super().__init__()
         c0, c1, c2, c3 = cfg.channels
-        self.net = nn.Sequential(_conv(48, c0), _conv(c0, c1, s=2), _conv(c1, c2, s=2), _conv(c2, c3, s=2),
+        self.net = nn.Sequential(_conv(16 * (cfg.context + 2), c0), _conv(c0, c1, s=2), _conv(c1, c2, s=2), _conv(c2, c3, s=2),
                                  _conv(c3, c3), nn.Conv2d(c3, cfg.code_dim, 1))
-    def forward(self, a, b): return self.net(torch.cat([a, b, b - a], 1))
+    def forward(self, a, b, p=None): return self.net(torch.cat([a, b, b - a] + ([] if p is None else [a - p]), 1))
 
 class UNetDecoder(nn.Module):
-    "(frame_t as 4x4 blocks, code vectors) -> change to frame_t, through a U-Net whose skips see frame_t only."
+    """(frame_t as 4x4 blocks, code vectors) -> change to frame_t, through a U-Net whose skips see frame_t only
+    (with `context=2`: frame t and the change t-1 -> t, stacked as channels; never frame t+1)."""
     def __init__(self, cfg: VQVAEConfig):
         super().__init__()
         c0, c1, c2, c3 = cfg.channels
-        self.d0, self.d1, self.d2, self.d3 = _conv(16, c0), _conv(c0, c1, s=2), _conv(c1, c2, s=2), _conv(c2, c3, s=2)
+        self.d0, self.d1, self.d2, self.d3 = _conv(16 * cfg.context, c0), _conv(c0, c1, s=2), _conv(c1, c2, s=2), _conv(c2, c3, s=2)
         self.codes = nn.Conv2d(cfg.code_dim, c3, 1)
         self.mid = _conv(2 * c3, c3)
         self.u2, self.u1 = _conv(c3 + c2, c2), _conv(c2 + c1, c1)
         self.u0 = nn.Sequential(nn.Conv2d(c1 + c0, c0, 1), nn.SiLU(), _conv(c0, c0, norm=False))
-        self.head = nn.Conv2d(c0, 16, 1)
+        self.head = nn.Conv2d(c0, 48 if cfg.warp else 16, 1)   # warp: 16 residual + 2 x 16 displacement channels per block
         nn.init.zeros_(self.head.weight); nn.init.zeros_(self.head.bias)   # starts as "copy the frame"
     def forward(self, s, q):
-        "The next frame minus frame t, in 4x4 blocks `(B, 16, 53, 40)`."
+        "The next frame minus frame t in 4x4 blocks `(B, 16, 53, 40)` (warp: then the x, y displacements, 32 more channels)."
         h0 = self.d0(s); h1 = self.d1(h0); h2 = self.d2(h1); h3 = self.d3(h2)
         x = self.mid(torch.cat([h3, self.codes(q)], 1))
         x = self.u2(torch.cat([F.interpolate(x, size=h2.shape[-2:]), h2], 1))
@@ -219,36 +226,52 @@ class LatentActionVQVAE(nn.Module):
     def _in(self, f):  # what the arch's convs see
         return self._s2d(f) if self.cfg.arch == "unet" else f.transpose(-1, -2)
 
-    def _quantize(self, f0, f1):
-        z = self.encoder(self._in(f0), self._in(f1))
+    def _prev(self, f0, f_prev):  # the context frame t-1 as the convs see it (None when the model does not use it)
+        if self.cfg.context == 1: return None
+        return self._s2d(f0 if f_prev is None else self.prep(f_prev))
+
+    def _quantize(self, f0, f1, f_prev=None):
+        z = self.encoder(self._in(f0), self._in(f1), *([] if self.cfg.context == 1 else [self._prev(f0, f_prev)]))
         return self.vq(z)
 
     @torch.no_grad()
-    def encode(self, f0, f1) -> torch.Tensor:
-        "Code indices `(B, 7, 5)` that explain the transition f0 -> f1."
-        idx = self._quantize(self.prep(f0), self.prep(f1))[1]
+    def encode(self, f0, f1, f_prev=None) -> torch.Tensor:
+        """Code indices `(B, 7, 5)` that explain the transition f0 -> f1. `f_prev` is frame t-1, used by `context=2`
+        models (None: f0 repeated, as at an episode start) and ignored by the others."""
+        idx = self._quantize(self.prep(f0), self.prep(f1), f_prev)[1]
         return idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)
 
-    def decode_raw(self, f0, q) -> torch.Tensor:
-        "Unbounded next-frame prediction from float frames `f0` and code vectors `q` (grid as the arch holds it)."
+    def decode_raw(self, f0, q, f_prev=None) -> torch.Tensor:
+        "Unbounded next-frame prediction from float frames `f0` (and t-1, `f_prev`) and code vectors `q` (grid as the arch holds it)."
         if self.cfg.arch == "unet":
-            return f0 + F.pixel_shuffle(self.decoder(self._s2d(f0), q), 4)[:, 0, :f0.shape[-2]]
+            s = self._s2d(f0); p = self._prev(f0, f_prev); H, W = f0.shape[-2:]
+            out = F.pixel_shuffle(self.decoder(s if p is None else torch.cat([s, s - p], 1), q), 4)[:, :, :H]
+            if not self.cfg.warp: return f0 + out[:, 0]
+            return self._warp(f0, out[:, 1:3]) + out[:, 0]
         return self.decoder(f0.transpose(-1, -2), q, f0.shape[::-1][:2]).transpose(-1, -2)
 
-    def decode_idx_raw(self, f0, idx) -> torch.Tensor:
-        "Unbounded next frame from frame `f0` and code indices `(B, 7, 5)` (before any clamp)."
-        return self.decode_raw(self.prep(f0), self.vq.lookup(idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)))
+    def _warp(self, f, d, scale: float = 4.0):
+        "Frames `(B, H, W)` sampled at each pixel plus the displacement `scale * d` pixels, `d` `(B, 2, H, W)` as (x, y)."
+        B, H, W = f.shape
+        ys, xs = torch.meshgrid(torch.linspace(-1, 1, H), torch.linspace(-1, 1, W), indexing="ij")
+        grid = torch.stack([xs + d[:, 0] * scale * 2 / (W - 1), ys + d[:, 1] * scale * 2 / (H - 1)], -1)
+        return F.grid_sample(f[:, None], grid, mode="bilinear", padding_mode="border", align_corners=True)[:, 0]
 
-    def decode(self, f0, idx) -> torch.Tensor:
-        "Next frame from frame `f0` and code indices `(B, 7, 5)`: in [0, 1] for our arch; unbounded (as the seed's) for `seed`."
-        out = self.decode_idx_raw(f0, idx)
+    def decode_idx_raw(self, f0, idx, f_prev=None) -> torch.Tensor:
+        "Unbounded next frame from frame `f0` (and t-1, `f_prev`) and code indices `(B, 7, 5)` (before any clamp)."
+        return self.decode_raw(self.prep(f0), self.vq.lookup(idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)), f_prev)
+
+    def decode(self, f0, idx, f_prev=None) -> torch.Tensor:
+        """Next frame from frame `f0` and code indices `(B, 7, 5)`: in [0, 1] for our arch; unbounded (as the seed's) for
+        `seed`. `f_prev` (frame t-1) is the second context frame of `context=2` models (None: f0 repeated)."""
+        out = self.decode_idx_raw(f0, idx, f_prev)
         return out.clamp(0, 1) if self.cfg.arch == "unet" else out
 
-    def forward(self, f0, f1) -> dict:
+    def forward(self, f0, f1, f_prev=None) -> dict:
         "Training pass: `pred_raw` (unclamped), `loss` = MSE + commitment (VQ only), codebook stats."
         f0, f1 = self.prep(f0), self.prep(f1)
-        q, idx, commit, stats = self._quantize(f0, f1)
-        pred = self.decode_raw(f0, q)
+        q, idx, commit, stats = self._quantize(f0, f1, f_prev)
+        pred = self.decode_raw(f0, q, f_prev)
         mse = F.mse_loss(pred, f1)
         return dict(pred_raw=pred, idx=idx, mse=mse, commit=commit, loss=mse + self.cfg.commitment * commit, **stats)
 
@@ -306,7 +329,7 @@ def checkpoint_dir(game: str, root=CHECKPOINTS_DIR) -> Path:
 def load_vqvae(path) -> LatentActionVQVAE:
     "A `LatentActionVQVAE` from a checkpoint, loaded strictly and safely, in eval mode."
     ck = read_checkpoint(path, "vqvae")
-    model = LatentActionVQVAE(VQVAEConfig(**ck["config"]))
+    model = LatentActionVQVAE(VQVAEConfig(**{"context": 1, **ck["config"]}))   # checkpoints from before `context` saw one frame
     load_state_strict(model, ck["state_dict"], path)
     model.card = ck.get("card", {})
     return model.eval()
@@ -327,9 +350,9 @@ def bench_decoder(model: LatentActionVQVAE, n: int = 100, threads: int | None = 
     "Median ms of `decode` at batch 1 (code lookup + decoder + clamp)."
     if threads: torch.set_num_threads(threads)
     model = model.eval(); H, W = model.cfg.frame_shape
-    f = torch.rand(1, H, W); idx = torch.randint(0, model.cfg.codebook_size, (1, *model.cfg.grid))
-    for _ in range(10): model.decode(f, idx)
+    f, fp = torch.rand(2, 1, H, W); idx = torch.randint(0, model.cfg.codebook_size, (1, *model.cfg.grid))
+    for _ in range(10): model.decode(f, idx, fp)
     ts = []
     for _ in range(n):
-        t0 = time.perf_counter(); model.decode(f, idx); ts.append(time.perf_counter() - t0)
+        t0 = time.perf_counter(); model.decode(f, idx, fp); ts.append(time.perf_counter() - t0)
     return dict(decoder_step_ms=round(1000 * float(np.median(ts)), 2), threads=torch.get_num_threads(), config=model.cfg.name)
