@@ -57,11 +57,12 @@ bench: install
 # notebook that writes under runs/ and publishes its best checkpoint into checkpoints/enduro/. The world model and the
 # predictors train on driver + random + DQN play (MIX), 15 GB of frames: frames_dir keeps them in one memory-mapped
 # cache that all three runs share. The seed setup keeps the driver + random recordings it was made with (DATA).
-# lr 0.0005: at 0.001 the mix run diverged between steps 1,500 and 2,000 (train MSE x6, codes worth 0.05 dB, 89 codes used).
+# The predictors encode at most 80,000 frames of each recording (about 210,000 training pairs): encoding all 373,000
+# takes longer than training on them. lr 0.0005: at 0.001 the mix run diverged between steps 1,500 and 2,000 (train MSE x6, codes worth 0.05 dB, 89 codes used).
 DATA := -y "data_dirs: [data/episodes/driver, data/episodes/random]"
 MIX := -y "data_dirs: [data/episodes/driver, data/episodes/random, data/episodes/dqn]"
 PM := $(BIN)/papermill --no-progress-bar
-RUNS := mkdir -p runs/vqvae_mix runs/vqvae_seed runs/pred_state_mix runs/pred_action_mix runs/pred_action_seed
+RUNS := mkdir -p runs/vqvae_warp runs/vqvae_seed runs/pred_state_mix runs/pred_action_mix runs/pred_action_seed
 data: install
 	$(BIN)/neural-enduro collect --policy driver --steps 200000 --out data/episodes/driver --seed 0
 	$(BIN)/neural-enduro collect --policy random --steps 60000 --out data/episodes/random --seed 1000
@@ -69,19 +70,19 @@ data: install
 
 train-vqvae: install
 	@$(RUNS)
-	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_mix/train.ipynb -p run_dir runs/vqvae_mix -p steps 6000 -p batch_size 32 \
+	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_warp/train.ipynb -p run_dir runs/vqvae_warp -p steps 4000 -p batch_size 32 \
 	  -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 2 -p frames_dir runs/frames $(MIX) \
 	  -p publish_to checkpoints/enduro/vqvae.pt
 
 train-predictors: install
 	@$(RUNS)
 	$(PM) nbs/04_predictors.ipynb runs/pred_state_mix/train.ipynb -p run_dir runs/pred_state_mix -p model state \
-	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 14000 -p batch_size 64 -p val_pairs 1024 -p eval_every 500 \
-	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_mix -p frames_dir runs/frames $(MIX) \
+	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 6000 -p batch_size 64 -p val_pairs 1024 -p eval_every 500 \
+	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_mix -p max_frames 80000 $(MIX) \
 	  -p publish_to checkpoints/enduro/predictor_state.pt
 	$(PM) nbs/04_predictors.ipynb runs/pred_action_mix/train.ipynb -p run_dir runs/pred_action_mix -p model action \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
-	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_mix -p frames_dir runs/frames $(MIX) \
+	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_mix -p max_frames 80000 $(MIX) \
 	  -p publish_to checkpoints/enduro/predictor_action.pt -p publish_half True
 
 # The seed setup, for the baseline and the black-screen diagnosis: the seed's VQ-VAE structure (quarter widths) and
@@ -143,14 +144,15 @@ analysis: install
 	  -y "data_dirs: {driver: data/episodes/driver, random: data/episodes/random, dqn: data/episodes/dqn}"
 
 # Issue 3 probes: what limits the world model's recon PSNR? The same data, steps and schedule, one change at a time:
-# the shipped design, 16x more codes per cell (information), 1.5x wider channels (capacity). Metrics: runs/probe_*/metrics.jsonl.
+# the design shipped then (one context frame, no warp), 16x more codes per cell (information), 1.5x wider channels (capacity). Metrics: runs/probe_*/metrics.jsonl.
 PROBE = $(PM) nbs/03_train_vqvae.ipynb runs/probe_$(1)/train.ipynb -p run_dir runs/probe_$(1) -p steps 1000 -p batch_size 32 \
   -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 500 -p threads 1 -p frames_dir runs/frames $(MIX) -y "overrides: $(2)"
-CODES4096 := {fsq_levels: [8, 8, 8, 8], codebook_size: 4096}
-WIDE := {channels: [48, 96, 144, 192]}
+ONE := context: 1, warp: false
+CODES4096 := {fsq_levels: [8, 8, 8, 8], codebook_size: 4096, $(ONE)}
+WIDE := {channels: [48, 96, 144, 192], $(ONE)}
 probe-vqvae: install
 	@mkdir -p runs/probe_base runs/probe_codes4096 runs/probe_wide
-	$(call PROBE,base,null)
+	$(call PROBE,base,{$(ONE)})
 	$(call PROBE,codes4096,$(CODES4096))
 	$(call PROBE,wide,$(WIDE))
 
@@ -165,8 +167,8 @@ PROBE_PRED = $(PM) nbs/04_predictors.ipynb runs/pprobe_$(1)/train.ipynb -p run_d
   -p ckpt_every 400 -p threads 1 -p frames_dir runs/frames_driver -y "data_dirs: [data/episodes/driver]"
 probe-context: install
 	@mkdir -p runs/probe2_c1 runs/probe2_c2 runs/probe2_c2w runs/pprobe_c1 runs/pprobe_c2
-	$(call PROBE_CTX,c1,{context: 1})
-	$(call PROBE_CTX,c2,{context: 2})
+	$(call PROBE_CTX,c1,{context: 1, warp: false})
+	$(call PROBE_CTX,c2,{context: 2, warp: false})
 	$(call PROBE_CTX,c2w,{context: 2, warp: true})
 	$(call PROBE_PRED,c1)
 	$(call PROBE_PRED,c2)

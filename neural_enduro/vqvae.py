@@ -35,7 +35,7 @@ class VQVAEConfig:
     ema_decay: float = 0.99
     dead_after: int = 200             # restart a code unused for this many training steps
     context: int = 2                  # unet: frames the decoder sees, 1 = frame t, 2 = frames t-1 and t (motion is then visible)
-    warp: bool = False                # unet: the decoder also moves frame t's pixels (a per-pixel displacement) before its residual
+    warp: bool = True                 # unet: the decoder also moves frame t's pixels (a per-pixel displacement) before its residual
 
     def __post_init__(self):
         if self.arch not in ("unet", "seed"): raise ValueError(f"unknown arch {self.arch!r}; use 'unet' or 'seed'")
@@ -58,7 +58,7 @@ class VQVAEConfig:
 def seed_config(width: float = 0.25) -> VQVAEConfig:
     "The seed's architecture with its channel widths (64..512) scaled by `width`."
     c = lambda n: max(4, int(n * width))
-    return VQVAEConfig(name="seed", arch="seed", code_dim=128, quantizer="vq", context=1, channels=tuple(c(n) for n in (64, 128, 256, 512, 512)),
+    return VQVAEConfig(name="seed", arch="seed", code_dim=128, quantizer="vq", context=1, warp=False, channels=tuple(c(n) for n in (64, 128, 256, 512, 512)),
                        dec_channels=tuple(c(n) for n in (64, 128, 512, 512, 256, 128, 64)))
 
 CONFIGS = {"default": VQVAEConfig, "seed": seed_config}
@@ -329,7 +329,7 @@ def checkpoint_dir(game: str, root=CHECKPOINTS_DIR) -> Path:
 def load_vqvae(path) -> LatentActionVQVAE:
     "A `LatentActionVQVAE` from a checkpoint, loaded strictly and safely, in eval mode."
     ck = read_checkpoint(path, "vqvae")
-    model = LatentActionVQVAE(VQVAEConfig(**{"context": 1, **ck["config"]}))   # checkpoints from before `context` saw one frame
+    model = LatentActionVQVAE(VQVAEConfig(**{"context": 1, "warp": False, **ck["config"]}))   # checkpoints from before these options
     load_state_strict(model, ck["state_dict"], path)
     model.card = ck.get("card", {})
     return model.eval()
