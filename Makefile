@@ -77,7 +77,7 @@ train-vqvae: install
 train-predictors: install
 	@$(RUNS)
 	$(PM) nbs/04_predictors.ipynb runs/pred_state_mix/train.ipynb -p run_dir runs/pred_state_mix -p model state \
-	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 6000 -p batch_size 64 -p val_pairs 1024 -p eval_every 500 \
+	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 4000 -p batch_size 64 -p val_pairs 1024 -p eval_every 500 \
 	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_mix -p max_frames 80000 $(MIX) \
 	  -p publish_to checkpoints/enduro/predictor_state.pt
 	$(PM) nbs/04_predictors.ipynb runs/pred_action_mix/train.ipynb -p run_dir runs/pred_action_mix -p model action \
