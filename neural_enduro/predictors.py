@@ -52,17 +52,13 @@ class LatentPairs:
                 np.savez_compressed(tmp, codes=self.codes.numpy(), actions=self.fp.actions.numpy().astype(np.uint8), key=key)
                 os.replace(tmp, cache)
         self.K = vqvae.cfg.codebook_size
-        # the previous pair of the same episode (or -1 at an episode start)
-        s = self.fp.starts
-        self.prev = torch.where(torch.cat([torch.tensor([False]), s[1:] == s[:-1] + 1]), torch.arange(len(s)) - 1, torch.tensor(-1))
 
     def __len__(self): return len(self.fp)
 
     def batch(self, i):
         "(frame t-1, frame t, action, previous codes (K = start token), codes) for pair indices `i`."
-        t = self.fp.starts[i]; p = self.prev[i]
-        f_cur = self.fp.frames[t]; f_prev = self.fp.frames[torch.where(p >= 0, t - 1, t)]
-        prev_codes = torch.where((p >= 0)[:, None, None], self.codes[p.clamp(min=0)].long(), torch.tensor(self.K))
+        f_prev, f_cur, _ = self.fp.triples(i); has = self.fp.has_prev[i]   # pair i-1 is the previous step of the same episode
+        prev_codes = torch.where(has[:, None, None], self.codes[(i - 1).clamp(min=0)].long(), torch.tensor(self.K))
         return f_prev, f_cur, self.fp.actions[i], prev_codes, self.codes[i].long()
 
 # %% ../nbs/04_predictors.ipynb #c008
@@ -121,13 +117,13 @@ def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None)
 
 # %% ../nbs/04_predictors.ipynb #c014
 def load_predictor(path) -> nn.Module:
-    "A predictor from a checkpoint, loaded strictly and safely, in eval mode."
+    "A predictor from a checkpoint, loaded strictly and safely, in eval mode, channels-last (see `load_vqvae`)."
     ck = read_checkpoint(path, "predictor")
     cfg = dict(ck["config"]); kind = cfg.pop("model")
     if kind not in PREDICTORS: raise ValueError(f"{path}: unknown predictor model {kind!r}")
     m = PREDICTORS[kind](**cfg); load_state_strict(m, ck["state_dict"], path)
     m.card, m.kind = ck.get("card", {}), kind
-    return m.eval()
+    return m.eval().to(memory_format=torch.channels_last)
 
 def _cfg(model) -> dict:
     kind = "action" if isinstance(model, ActionToLatentMLP) else "state"

@@ -327,12 +327,13 @@ def checkpoint_dir(game: str, root=CHECKPOINTS_DIR) -> Path:
     return d
 
 def load_vqvae(path) -> LatentActionVQVAE:
-    "A `LatentActionVQVAE` from a checkpoint, loaded strictly and safely, in eval mode."
+    """A `LatentActionVQVAE` from a checkpoint, loaded strictly and safely, in eval mode, its weights channels-last
+    (the memory layout in which this CPU's convolutions run fastest at batch 1: the same numbers, a quicker step)."""
     ck = read_checkpoint(path, "vqvae")
     model = LatentActionVQVAE(VQVAEConfig(**{"context": 1, "warp": False, **ck["config"]}))   # checkpoints from before these options
     load_state_strict(model, ck["state_dict"], path)
     model.card = ck.get("card", {})
-    return model.eval()
+    return model.eval().to(memory_format=torch.channels_last)
 
 # %% ../nbs/02_vqvae.ipynb #c025
 def psnr(mse: float) -> float:
