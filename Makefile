@@ -57,12 +57,14 @@ bench: install
 # notebook that writes under runs/ and publishes its best checkpoint into checkpoints/enduro/. The world model and the
 # predictors train on driver + random + DQN play (MIX), 15 GB of frames: frames_dir keeps them in one memory-mapped
 # cache that all three runs share. The seed setup keeps the driver + random recordings it was made with (DATA).
-# The predictors encode at most 80,000 frames of each recording (about 210,000 training pairs): encoding all 373,000
-# takes longer than training on them. lr 0.0005: at 0.001 the mix run diverged between steps 1,500 and 2,000 (train MSE x6, codes worth 0.05 dB, 89 codes used).
+# The world model trains in three stages: 4,000 steps on real frames, then two decoder-only fine-tunes on its own
+# open-loop outputs (self_rollout, encoder frozen so the codes stay; see nbs/03). The action+state predictor trains on
+# the codes of at most 80,000 frames per recording (about 210,000 pairs), then 4,000 more steps on all 373,000
+# training pairs (encoding them all takes about 25 minutes once, cached in runs/latents_mix). lr 0.0005: at 0.001 the mix run diverged between steps 1,500 and 2,000 (train MSE x6, codes worth 0.05 dB, 89 codes used).
 DATA := -y "data_dirs: [data/episodes/driver, data/episodes/random]"
 MIX := -y "data_dirs: [data/episodes/driver, data/episodes/random, data/episodes/dqn]"
 PM := $(BIN)/papermill --no-progress-bar
-RUNS := mkdir -p runs/vqvae_warp runs/vqvae_seed runs/pred_state_mix runs/pred_action_mix runs/pred_action_seed
+RUNS := mkdir -p runs/vqvae_warp runs/vqvae_selfroll runs/vqvae_selfroll2 runs/vqvae_seed runs/pred_state_mix runs/pred_state_all runs/pred_action_mix runs/pred_action_seed
 data: install
 	$(BIN)/neural-enduro collect --policy driver --steps 200000 --out data/episodes/driver --seed 0
 	$(BIN)/neural-enduro collect --policy random --steps 60000 --out data/episodes/random --seed 1000
@@ -71,15 +73,24 @@ data: install
 train-vqvae: install
 	@$(RUNS)
 	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_warp/train.ipynb -p run_dir runs/vqvae_warp -p steps 4000 -p batch_size 32 \
-	  -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 2 -p frames_dir runs/frames $(MIX) \
+	  -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 2 -p frames_dir runs/frames $(MIX)
+	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_selfroll/train.ipynb -p run_dir runs/vqvae_selfroll -p steps 1000 \
+	  -p batch_size 16 -p lr 0.0002 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 1 -p frames_dir runs/frames $(MIX) \
+	  -p init_from runs/vqvae_warp/best.pt -p train_encoder False -p self_rollout 4 -p drift_horizon 15
+	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_selfroll2/train.ipynb -p run_dir runs/vqvae_selfroll2 -p steps 500 \
+	  -p batch_size 16 -p lr 0.0001 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 1 -p frames_dir runs/frames $(MIX) \
+	  -p init_from runs/vqvae_selfroll/best.pt -p train_encoder False -p self_rollout 12 -p drift_horizon 15 \
 	  -p publish_to checkpoints/enduro/vqvae.pt
 
 train-predictors: install
 	@$(RUNS)
 	$(PM) nbs/04_predictors.ipynb runs/pred_state_mix/train.ipynb -p run_dir runs/pred_state_mix -p model state \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 4000 -p batch_size 64 -p val_pairs 1024 -p eval_every 500 \
-	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_mix -p max_frames 80000 $(MIX) \
-	  -p publish_to checkpoints/enduro/predictor_state.pt
+	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_mix -p max_frames 80000 $(MIX)
+	$(PM) nbs/04_predictors.ipynb runs/pred_state_all/train.ipynb -p run_dir runs/pred_state_all -p model state \
+	  -p vqvae_path checkpoints/enduro/vqvae.pt -p init_from runs/pred_state_mix/best.pt -p rollout_horizon 15 \
+	  -p steps 4000 -p batch_size 64 -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 2 \
+	  -p cache_dir runs/latents_mix -p frames_dir runs/frames $(MIX) -p publish_to checkpoints/enduro/predictor_state.pt
 	$(PM) nbs/04_predictors.ipynb runs/pred_action_mix/train.ipynb -p run_dir runs/pred_action_mix -p model action \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
 	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_mix -p max_frames 80000 $(MIX) \

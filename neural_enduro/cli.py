@@ -52,9 +52,12 @@ def bench(what: Param("what to benchmark: all, collect, decoder, simulator, dqn 
         res = {"default": bench_decoder(load_vqvae(d / "vqvae.pt"))["decoder_step_ms"]}
         if (d / "vqvae_seed.pt").exists(): res["seed"] = bench_decoder(load_vqvae(d / "vqvae_seed.pt"), n=20)["decoder_step_ms"]
         return {"decoder_step_ms": res, "batch": 1, "threads": __import__("torch").get_num_threads()}
-    def simulator():
+    def simulator():   # as shipped (channels-last weights), then the same models in PyTorch's default layout
+        import torch
         from neural_enduro.simulator import NeuralEnduro
-        return {"simulator": NeuralEnduro.from_checkpoints("Enduro").bench(n=300), "batch": 1}
+        g = NeuralEnduro.from_checkpoints("Enduro"); out = {"simulator": g.bench(n=300), "batch": 1}
+        for m in (g.vqvae, g.predictor): m.to(memory_format=torch.contiguous_format)
+        return dict(out, simulator_default_layout=g.bench(n=300))
     def dqn():
         from neural_enduro.agent import bench_update
         return {"dqn_update": bench_update()}

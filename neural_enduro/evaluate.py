@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from .env import replay, game_name, check_actions
 from .data import REPO_ROOT, load_index, load_episode
 from .vqvae import load_vqvae, bench_decoder, psnr, codebook_stats, checkpoint_dir, CHECKPOINTS_DIR
-from .train_vqvae import evaluate_pairs
+from .train_vqvae import evaluate_pairs, free_run
 from .predictors import load_predictor
 from .simulator import NeuralEnduro, neural_rollout, neural_step, collapsed
 
@@ -122,6 +122,9 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
         out["rollout_psnr"] = {str(h): round(_psnr_frames(gen[:, h], real[:, h]), 2) for h in spec["horizons"]}
         out["rollout_copy_psnr"] = {str(h): round(_psnr_frames(real[:, 0], real[:, h]), 2) for h in spec["horizons"]}
         out["controllability_dpsnr"] = round(_psnr_frames(gen[:, H], real[:, H]) - _psnr_frames(gen_r[:, H], real[:, H]), 2)
+        # the decoder's own drift: the same rollouts with the true codes of the real transitions instead of predicted ones
+        free = free_run(vq, torch.cat([fp[:, None], real], 1))
+        out["free_run_psnr"] = {str(h): round(_psnr_frames(free[:, h - 1], real[:, h]), 2) for h in spec["horizons"]}
         # collapse: rollout_steps-long rollouts from every start, recorded actions cycled
         la = torch.as_tensor(np.stack(long_acts)).long(); prev, cur, pc = fp, fc, pcs; n_col, means = 0, []
         with torch.inference_mode():

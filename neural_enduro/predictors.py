@@ -16,11 +16,11 @@ from .env import action_names
 from .data import load_index, record
 from .vqvae import (LatentActionVQVAE, load_vqvae, save_checkpoint, read_checkpoint, load_state_strict,
                                  psnr, codebook_stats)
-from .train_vqvae import FramePairs
+from .train_vqvae import FramePairs, free_run
 
 # %% auto #0
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
-           'load_predictor', 'evaluate_predictor', 'train_predictor', 'publish_predictor']
+           'load_predictor', 'evaluate_predictor', 'rollout_psnr', 'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -38,10 +38,12 @@ class LatentPairs:
                  frames_dir=None):
         self.fp = FramePairs(data_dirs, split, max_frames, progress, frames_dir)
         cache = Path(cache_dir) / f"latents_{split}_{max_frames}.npz" if cache_dir else None
-        # what the cached codes depend on: the recordings, the cap, and the world model's weights
+        # what the cached codes depend on: the recordings, the cap, and the weights of the world model's encoder and
+        # quantizer (not its decoder: a decoder fine-tuned with a frozen encoder keeps the codes and this cache)
         import hashlib
         h = hashlib.sha1(json.dumps([str(d) for d in ([data_dirs] if isinstance(data_dirs, (str, Path)) else data_dirs)] + [max_frames]).encode())
-        for v in vqvae.state_dict().values(): h.update(v.numpy().tobytes()[:4096])
+        for k, v in vqvae.state_dict().items():
+            if not k.startswith("decoder."): h.update(v.numpy().tobytes()[:4096])
         key = h.hexdigest()
         z = np.load(cache) if cache is not None and cache.exists() else None
         if z is not None and str(z["key"]) == key and len(z["codes"]) == len(self.fp): self.codes = torch.from_numpy(z["codes"])
@@ -148,18 +150,40 @@ def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128
     return dict(token_acc=round(hits.mean().item(), 4), pred_psnr=round(psnr(se_pred / n_pix), 2),
                 copy_psnr=round(psnr(se_copy / n_pix), 2), token_acc_per_action=per, pairs=len(idx))
 
+@torch.no_grad()
+def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: int = 16) -> float:
+    """PSNR at `horizon` of open-loop rollouts (argmax codes, decoded frames fed back as uint8) that end at pairs `idx`
+    of `lp`, following the recorded actions from the real frames `horizon` steps earlier (`history >= horizon`)."""
+    model.eval(); se, n = 0.0, 0
+    for b in range(0, len(idx), batch):
+        j = idx[b:b + batch]; win = lp.fp.window(j, horizon - 1); first = j - horizon + 1   # frames t-h ... t+1
+        prev, cur = win[:, 0], win[:, 1]
+        pc = torch.where(lp.fp.has_prev[first][:, None, None], lp.codes[(first - 1).clamp(min=0)].long(), torch.tensor(lp.K))
+        for s in range(horizon):
+            pc = model(lp.fp.actions[first + s], prev, cur, pc).argmax(1)
+            prev, cur = cur, vqvae.decode(cur, pc, prev).clamp(0, 1).mul(255).round().to(torch.uint8)
+        se += F.mse_loss(cur.float() / 255, win[:, -1].float() / 255, reduction="sum").item(); n += cur.numel()
+    return psnr(se / n)
+
 # %% ../nbs/04_predictors.ipynb #c018
 def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, model="state", steps=30, batch_size=16,
                     lr=1e-3, max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0,
-                    threads=None, progress=True, vqvae=None, cache_dir=None, frames_dir=None) -> dict:
+                    threads=None, progress=True, vqvae=None, cache_dir=None, frames_dir=None, init_from=None,
+                    self_rollout: int = 0, rollout_horizon: int = 15) -> dict:
     """Train (or resume) an action-to-latent predictor on the world model's codes; returns the last validation metrics.
     The encoded pairs are cached in `cache_dir` (default `run_dir`), so runs on the same world model can share them;
-    `frames_dir` keeps the frames in a memory-mapped cache there instead of RAM (see `FramePairs`)."""
+    `frames_dir` keeps the frames in a memory-mapped cache there instead of RAM (see `FramePairs`).
+
+    As the game plays it, the predictor sees decoded frames, not real ones. `self_rollout=K` trains it on those: each
+    batch's frames t-1, t are the decoder's own after k ~ U{0..K} open-loop steps with the true codes (`free_run`), the
+    targets the true codes. `init_from` starts from a predictor checkpoint (fine-tuning). Validation also logs
+    `rollout_psnr` (`rollout_horizon` steps, predictor and decoder open-loop), which then picks the best checkpoint."""
     params = {k: v for k, v in locals().items() if k != "vqvae"}
     params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
         if not isinstance(params[k], int) or params[k] <= 0: raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
     if model not in PREDICTORS: raise ValueError(f"unknown predictor {model!r}; choose from {', '.join(PREDICTORS)}")
+    if not isinstance(self_rollout, int) or self_rollout < 0: raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
     if threads: torch.set_num_threads(threads)
     run = Path(run_dir); run.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
@@ -176,7 +200,12 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
     n_actions = len(load_index(train.fp.episodes[0]["dir"])["action_names"])   # the recorded game's action set
     net = PREDICTORS[model](n_actions=n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
+    if init_from: load_state_strict(net, read_checkpoint(init_from, "predictor")["state_dict"], init_from)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
+    rw = torch.nonzero(val.fp.history >= rollout_horizon)[:, 0]   # validation rollouts: 32 spread over the val episodes
+    rwi = rw[torch.linspace(0, len(rw) - 1, min(32, len(rw))).round().long()] if len(rw) else None
+    eligible = torch.nonzero(train.fp.history >= self_rollout + 1)[:, 0] if self_rollout else None
+    select = "rollout_psnr" if self_rollout and rwi is not None else "token_acc"   # what picks the best checkpoint
     step, elapsed, best = 0, 0.0, -1.0
     if resume and (run / "last.pt").exists():
         ck = read_checkpoint(run / "last.pt", "predictor"); load_state_strict(net, ck["state_dict"], run / "last.pt")
@@ -189,20 +218,33 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
                      **{f"train_{k}": v for k, v in codebook_stats(train.codes.numpy(), vqvae.cfg.codebook_size).items()})
     lr_at = lambda s: lr * min(1, (s + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
     metrics, t_last = {}, time.time()
+    def validate():
+        m = evaluate_predictor(net, vqvae, val, vi)
+        if rwi is not None: m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, rollout_horizon), 2)
+        return m
+    if init_from and step == 0:   # a fine-tune logs where it starts
+        with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(dict(step=0, train_seconds=0.0, **validate())) + "\n")
     bar = tqdm(total=steps, initial=step, desc=f"train {model}", disable=not progress, mininterval=2)
     while step < steps:
         net.train()
         for g in opt.param_groups: g["lr"] = lr_at(step)
-        fp, fc, a, pc, codes = train.batch(torch.from_numpy(rng.integers(0, len(train), batch_size)))
+        k = int(rng.integers(0, self_rollout + 1)) if self_rollout else 0
+        i = (torch.from_numpy(rng.integers(0, len(train), batch_size)) if k == 0 else
+             eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size))])
+        fp, fc, a, pc, codes = train.batch(i)
+        if k:   # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
+            win = train.fp.window(i, k)[:, :-1]
+            ctx = torch.cat([win[:, :2], free_run(vqvae, win, train.codes[i[:, None] + torch.arange(-k, 0)].long())], 1)
+            fp, fc = ctx[:, -2], ctx[:, -1]
         loss = F.cross_entropy(net(a, fp, fc, pc), codes)
         opt.zero_grad(set_to_none=True); loss.backward(); torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0); opt.step()
         step += 1; now = time.time(); elapsed += now - t_last; t_last = now
         bar.update(1); bar.set_postfix(ce=f"{loss.item():.3f}", refresh=False)
         if step % eval_every == 0 or step == steps:
-            metrics = dict(step=step, train_seconds=round(elapsed, 1), train_ce=loss.item(), **evaluate_predictor(net, vqvae, val, vi))
+            metrics = dict(step=step, train_seconds=round(elapsed, 1), train_ce=loss.item(), **validate())
             with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(metrics) + "\n")
-            if metrics["token_acc"] > best:
-                best = metrics["token_acc"]
+            if metrics[select] > best:
+                best = metrics[select]
                 save_checkpoint(run / "best.pt", "predictor", _cfg(net), net,
                                 card=dict(metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1)))
             t_last = time.time()
@@ -211,7 +253,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
                             step=step, elapsed=elapsed, best=best)
             t_last = time.time()
     bar.close()
-    return dict(metrics, best_token_acc=best, run_dir=str(run))
+    return dict(metrics, **{f"best_{select}": best}, run_dir=str(run))
 
 def publish_predictor(run_dir, dest, overwrite: bool = False, note: str = "", half: bool = False) -> Path:
     "Copy a run's best predictor (weights + card) to `dest`; refuses to overwrite unless `overwrite`."

@@ -16,7 +16,7 @@ from .vqvae import (LatentActionVQVAE, VQVAEConfig, CONFIGS, save_checkpoint, re
                                  load_state_strict, psnr, codebook_stats)
 
 # %% auto #0
-__all__ = ['FramePairs', 'evaluate_pairs', 'val_grid', 'train_vqvae', 'publish']
+__all__ = ['FramePairs', 'evaluate_pairs', 'val_grid', 'free_run', 'free_run_psnr', 'train_vqvae', 'publish']
 
 # %% ../nbs/03_train_vqvae.ipynb #c005
 class FramePairs:
@@ -61,6 +61,8 @@ class FramePairs:
         self.starts = torch.from_numpy(np.concatenate(starts)); self.actions = torch.from_numpy(actions)
         # pair i has a previous frame in its episode when pair i-1 starts one frame earlier
         self.has_prev = torch.cat([torch.tensor([False]), self.starts[1:] == self.starts[:-1] + 1])
+        # how many frames of its episode come before pair i's frame t
+        i = torch.arange(len(self.starts)); self.history = i - torch.cummax(torch.where(self.has_prev, 0, i), 0).values
 
     def __len__(self): return len(self.starts)
     def batch(self, i):
@@ -69,6 +71,10 @@ class FramePairs:
     def triples(self, i):
         "Frames (t-1, t, t+1) for pair indices `i`; at an episode's first pair frame t stands in for t-1."
         t = self.starts[i]; return self.frames[torch.where(self.has_prev[i], t - 1, t)], self.frames[t], self.frames[t + 1]
+    def window(self, i, k: int):
+        "Frames t-k-1 ... t+1 `(B, k+3, H, W)` for pair indices `i`; needs `history[i] >= k + 1` (all in one episode)."
+        if (self.history[i] < k + 1).any(): raise ValueError(f"a window of {k + 3} frames reaches before its episode's start")
+        return self.frames[self.starts[i][:, None] + torch.arange(-k - 1, 2)]
 
 # %% ../nbs/03_train_vqvae.ipynb #c007
 @torch.no_grad()
@@ -106,6 +112,27 @@ def val_grid(model, f0, f1, path, n: int = 4, f_prev=None):
     fig.tight_layout(); fig.savefig(path, dpi=70); plt.close(fig)
     return path
 
+@torch.no_grad()
+def free_run(model: LatentActionVQVAE, win: torch.Tensor, idx=None) -> torch.Tensor:
+    """The decoder open-loop on a window of real uint8 frames `(B, T, H, W)`: from the first two frames, each step
+    decodes the *true* codes of the next real transition onto the model's own previous outputs, rounded to uint8 as the
+    game shows them. Returns its versions of frames 2 ... T-1 `(B, T-2, H, W)`. Its error is the decoder's drift
+    alone (no predictor involved). `idx` `(B, T-2, 7, 5)`: those codes when already known (else encoded here)."""
+    B, T = win.shape[:2]; g = model.cfg.grid
+    if idx is None:
+        idx = model.encode(win[:, 1:-1].flatten(0, 1), win[:, 2:].flatten(0, 1), win[:, :-2].flatten(0, 1)).view(B, T - 2, *g)
+    prev, cur, out = win[:, 0], win[:, 1], []
+    for j in range(T - 2):
+        nxt = model.decode(cur, idx[:, j], prev).clamp(0, 1).mul(255).round().to(torch.uint8)
+        prev, cur = cur, nxt; out.append(nxt)
+    return torch.stack(out, 1)
+
+def free_run_psnr(model, win, batch: int = 16) -> float:
+    "PSNR of `free_run`'s last frame against the real one: the decoder's drift over `T-2` steps."
+    se = sum(F.mse_loss(free_run(model.eval(), win[i:i + batch])[:, -1].float() / 255, win[i:i + batch, -1].float() / 255,
+                        reduction="sum").item() for i in range(0, len(win), batch))
+    return psnr(se / win[:, -1].numel())
+
 # %% ../nbs/03_train_vqvae.ipynb #c009
 def _save_state(path, model, opt, step, elapsed, params, best):
     save_checkpoint(path, "vqvae", asdict(model.cfg), model, card=dict(step=step, train_seconds=round(elapsed, 1)),
@@ -113,15 +140,22 @@ def _save_state(path, model, opt, step, elapsed, params, best):
 
 def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", steps=30, batch_size=8, lr=1e-3,
                 max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0, threads=None,
-                progress=True, overrides: dict | None = None, frames_dir=None) -> dict:
+                progress=True, overrides: dict | None = None, frames_dir=None, init_from=None, train_encoder: bool = True,
+                self_rollout: int = 0, drift_horizon: int = 15) -> dict:
     """Train (or resume) a `LatentActionVQVAE` run in `run_dir`; returns the final validation metrics. `frames_dir`:
-    keep the training frames in a memory-mapped cache there (see `FramePairs`) instead of RAM."""
+    keep the training frames in a memory-mapped cache there (see `FramePairs`) instead of RAM.
+
+    Against drift: `init_from` starts from a checkpoint's weights (and config); `train_encoder=False` freezes the
+    encoder, so the codes, and every predictor trained on them, stay valid; `self_rollout=K` makes each batch start
+    the decoder from its own outputs after k ~ U{0..K} open-loop steps (`free_run`) instead of the real frames t-1, t.
+    Validation then also logs `free_run_psnr`: the decoder's drift over `drift_horizon` steps with the true codes."""
     params = {k: v for k, v in locals().items()}
     params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
         if not isinstance(params[k], int) or params[k] <= 0: raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
     if not lr > 0: raise ValueError(f"lr must be positive, got {lr}")
     if config not in CONFIGS: raise ValueError(f"unknown config {config!r}; choose from {', '.join(CONFIGS)}")
+    if not isinstance(self_rollout, int) or self_rollout < 0: raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
     if threads: torch.set_num_threads(threads)
     run = Path(run_dir); run.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
@@ -133,12 +167,18 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
     val = FramePairs(data_dirs, "val", None, progress, frames_dir)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
     vfp, vf0, vf1 = val.triples(vi)
-    cfg = CONFIGS[config]()
+    vw = torch.nonzero(val.history >= drift_horizon + 1)[:, 0]   # validation windows for the drift figure
+    vwin = val.window(vw[torch.linspace(0, len(vw) - 1, min(32, len(vw))).round().long()], drift_horizon - 1) if len(vw) else None
+    init = read_checkpoint(init_from, "vqvae") if init_from else None
+    cfg = VQVAEConfig(**init["config"]) if init else CONFIGS[config]()
     for k, v in (overrides or {}).items():
         if not hasattr(cfg, k): raise ValueError(f"unknown config field {k!r} in overrides")
         setattr(cfg, k, v)
     model = LatentActionVQVAE(VQVAEConfig(**asdict(cfg)))
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    if init: load_state_strict(model, init["state_dict"], init_from)
+    if not train_encoder: model.encoder.requires_grad_(False)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=1e-4)
+    eligible = torch.nonzero(train.history >= self_rollout + 1)[:, 0] if self_rollout else None
     step, elapsed, best = 0, 0.0, -1.0
     if resume and (run / "last.pt").exists():
         ck = read_checkpoint(run / "last.pt", "vqvae")
@@ -151,19 +191,30 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
     warm = min(200, steps // 10 + 1)
     lr_at = lambda s: lr * min(1, (s + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
     metrics, t_last = {}, time.time()
+    if init and step == 0:   # a fine-tune logs where it starts
+        with open(run / "metrics.jsonl", "a") as f:
+            f.write(json.dumps(dict(step=0, train_seconds=0.0, **evaluate_pairs(model, vf0, vf1, f_prev=vfp),
+                                    **({} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}))) + "\n")
     bar = tqdm(total=steps, initial=step, desc=f"train {config}", disable=not progress, mininterval=2)
     while step < steps:
         model.train()
         for g in opt.param_groups: g["lr"] = lr_at(step)
-        fp, f0, f1 = train.triples(torch.from_numpy(rng.integers(0, len(train), batch_size)))
-        out = model(f0, f1, fp)
+        k = int(rng.integers(0, self_rollout + 1)) if self_rollout else 0
+        if k == 0:
+            fp, f0, f1 = train.triples(torch.from_numpy(rng.integers(0, len(train), batch_size)))
+            out = model(f0, f1, fp)
+        else:   # frames t-k-1 ... t+1; the decoder starts from its own versions of t-1, t after k open-loop steps
+            win = train.window(eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size))], k)
+            ctx = torch.cat([win[:, :2], free_run(model, win[:, :-1])], 1)
+            out = model(win[:, -2], win[:, -1], win[:, -3], context=(ctx[:, -2], ctx[:, -1]))
         opt.zero_grad(set_to_none=True); out["loss"].backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
         step += 1; now = time.time(); elapsed += now - t_last; t_last = now
         bar.update(1); bar.set_postfix(mse=f"{out['mse'].item():.2e}", ppl=f"{out['perplexity'].item():.0f}", refresh=False)
         if step % eval_every == 0 or step == steps:
             metrics = dict(step=step, train_seconds=round(elapsed, 1), lr=lr_at(step), train_mse=out["mse"].item(),
-                           **evaluate_pairs(model, vf0, vf1, f_prev=vfp))
+                           **evaluate_pairs(model, vf0, vf1, f_prev=vfp),
+                           **({} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}))
             with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(metrics) + "\n")
             if metrics["recon_psnr"] > best:
                 best = metrics["recon_psnr"]

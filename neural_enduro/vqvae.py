@@ -267,11 +267,14 @@ class LatentActionVQVAE(nn.Module):
         out = self.decode_idx_raw(f0, idx, f_prev)
         return out.clamp(0, 1) if self.cfg.arch == "unet" else out
 
-    def forward(self, f0, f1, f_prev=None) -> dict:
-        "Training pass: `pred_raw` (unclamped), `loss` = MSE + commitment (VQ only), codebook stats."
+    def forward(self, f0, f1, f_prev=None, context=None) -> dict:
+        """Training pass: `pred_raw` (unclamped), `loss` = MSE + commitment (VQ only), codebook stats. `context`:
+        the frames (t-1, t) the decoder starts from instead of (`f_prev`, `f0`), e.g. its own earlier outputs (training
+        against drift); the codes still come from the real frames."""
         f0, f1 = self.prep(f0), self.prep(f1)
         q, idx, commit, stats = self._quantize(f0, f1, f_prev)
-        pred = self.decode_raw(f0, q, f_prev)
+        d_prev, d0 = (f_prev, f0) if context is None else (context[0], self.prep(context[1]))
+        pred = self.decode_raw(d0, q, d_prev)
         mse = F.mse_loss(pred, f1)
         return dict(pred_raw=pred, idx=idx, mse=mse, commit=commit, loss=mse + self.cfg.commitment * commit, **stats)
 
