@@ -10,9 +10,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .data import start_frames, emulator_at
-from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DIR
+from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DIR, to_u8
 from .predictors import load_predictor, sample_codes
-from .simulator import collapsed, _to_u8
+from .simulator import collapsed
 
 # %% auto #0
 __all__ = ['SETUPS', 'instrumented_rollout', 'summary', 'load_setup', 'diagnose', 'real_rollouts', 'true_codes']
@@ -39,13 +39,13 @@ def instrumented_rollout(vqvae, predictor, frames, actions, temperature: float =
     pc = torch.full((B, *vqvae.cfg.grid), K, dtype=torch.long); g = torch.Generator().manual_seed(seed)
     st = {k: np.zeros((T, B), np.float32) for k in ("raw_min", "raw_max", "raw_mean", "below0", "above1", "mean", "std")}
     counts = np.zeros(K, np.int64); pos_hits = np.zeros(vqvae.cfg.grid, np.float64); n_true = 0
-    frames_out = [_to_u8(cur)]
+    frames_out = [to_u8(cur)]
     for t in range(T):
         if codes_override is not None: codes = torch.as_tensor(codes_override[:, t]).long()
-        else: codes = sample_codes(predictor(actions[:, t], _to_u8(prev), _to_u8(cur), pc), temperature, g)
+        else: codes = sample_codes(predictor(actions[:, t], to_u8(prev), to_u8(cur), pc), temperature, g)
         raw = vqvae.decode_idx_raw(cur, codes, prev)
         shown = raw.clamp(0, 1)
-        if return_frames: frames_out.append(_to_u8(raw))
+        if return_frames: frames_out.append(to_u8(raw))
         for k, v in dict(raw_min=raw.amin((1, 2)), raw_max=raw.amax((1, 2)), raw_mean=raw.mean((1, 2)),
                          below0=(raw < 0).float().mean((1, 2)), above1=(raw > 1).float().mean((1, 2)),
                          mean=shown.mean((1, 2)), std=shown.flatten(1).std(1)).items(): st[k][t] = v.numpy()

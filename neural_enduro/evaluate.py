@@ -108,12 +108,12 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
     sim_key = "state" if "state" in preds else next(iter(preds), None)
     if sim_key is not None:
         p = preds[sim_key]; H = max(spec["horizons"]); R = spec["rollout_steps"]; rng = np.random.default_rng(0)
-        fp, fc, pcs, real, acts, racts, long_acts = [], [], [], [], [], [], []
+        fp, fc, pcs, real, acts, racts, long_acts, true_codes = [], [], [], [], [], [], [], []
         for (fr, a), c in zip(episodes, codes):
             T = len(a)
             if T < H + 2: continue
             for s in np.linspace(1, T - H, spec["starts"]).round().astype(int):
-                fp.append(fr[s - 1]); fc.append(fr[s]); pcs.append(c[s - 1]); real.append(fr[s:s + H + 1])
+                fp.append(fr[s - 1]); fc.append(fr[s]); pcs.append(c[s - 1]); real.append(fr[s:s + H + 1]); true_codes.append(c[s:s + H])
                 acts.append(a[s:s + H]); racts.append(rng.integers(0, p.n_actions, H)); long_acts.append(np.take(a, (s + np.arange(R)) % T))
         if not fc: raise ValueError(f"episodes are shorter than the largest horizon {H} + 2")
         fp, fc, pcs, real = torch.stack(fp), torch.stack(fc), torch.stack(pcs), torch.stack(real)
@@ -123,7 +123,7 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
         out["rollout_copy_psnr"] = {str(h): round(_psnr_frames(real[:, 0], real[:, h]), 2) for h in spec["horizons"]}
         out["controllability_dpsnr"] = round(_psnr_frames(gen[:, H], real[:, H]) - _psnr_frames(gen_r[:, H], real[:, H]), 2)
         # the decoder's own drift: the same rollouts with the true codes of the real transitions instead of predicted ones
-        free = free_run(vq, torch.cat([fp[:, None], real], 1))
+        free = free_run(vq, torch.cat([fp[:, None], real], 1), torch.stack(true_codes))
         out["free_run_psnr"] = {str(h): round(_psnr_frames(free[:, h - 1], real[:, h]), 2) for h in spec["horizons"]}
         # collapse: rollout_steps-long rollouts from every start, recorded actions cycled
         la = torch.as_tensor(np.stack(long_acts)).long(); prev, cur, pc = fp, fc, pcs; n_col, means = 0, []

@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from .env import action_names
 from .data import load_index, record
 from .vqvae import (LatentActionVQVAE, load_vqvae, save_checkpoint, read_checkpoint, load_state_strict,
-                                 psnr, codebook_stats)
+                                 psnr, codebook_stats, to_u8)
 from .train_vqvae import FramePairs, free_run
 
 # %% auto #0
@@ -161,7 +161,7 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
         pc = torch.where(lp.fp.has_prev[first][:, None, None], lp.codes[(first - 1).clamp(min=0)].long(), torch.tensor(lp.K))
         for s in range(horizon):
             pc = model(lp.fp.actions[first + s], prev, cur, pc).argmax(1)
-            prev, cur = cur, vqvae.decode(cur, pc, prev).clamp(0, 1).mul(255).round().to(torch.uint8)
+            prev, cur = cur, to_u8(vqvae.decode(cur, pc, prev))
         se += F.mse_loss(cur.float() / 255, win[:, -1].float() / 255, reduction="sum").item(); n += cur.numel()
     return psnr(se / n)
 

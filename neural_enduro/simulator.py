@@ -10,15 +10,13 @@ import numpy as np
 import torch
 from .env import make_env, check_actions, action_names, resolve_game, game_name, FRAME_SHAPE
 from .data import start_frames, save_gif
-from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DIR
+from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DIR, to_u8
 from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, sample_codes
 
 # %% auto #0
 __all__ = ['collapsed', 'neural_step', 'neural_rollout', 'NeuralEnduro', 'save_video', 'drive_side_by_side', 'side_by_side']
 
 # %% ../nbs/05_simulator.ipynb #c005
-def _to_u8(x: torch.Tensor) -> torch.Tensor: return (x.clamp(0, 1) * 255).round().to(torch.uint8)
-
 def collapsed(frames) -> torch.Tensor:
     "Per-frame collapse flag (DESIGN section 5): pixel std < 0.05 or mean < 0.05, pixels in [0, 1] (uint8 frames are scaled)."
     f = torch.as_tensor(frames); x = f.float().flatten(1) / (255 if f.dtype == torch.uint8 else 1)
@@ -28,7 +26,7 @@ def collapsed(frames) -> torch.Tensor:
 def neural_step(vqvae, predictor, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None):
     "One batched step: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` -> (next uint8 frames, codes)."
     codes = sample_codes(predictor(actions, f_prev, f_cur, prev_codes), temperature, generator)
-    return _to_u8(vqvae.decode(f_cur, codes, f_prev)), codes
+    return to_u8(vqvae.decode(f_cur, codes, f_prev)), codes
 
 @torch.inference_mode()
 def neural_rollout(vqvae, predictor, f_cur, actions, f_prev=None, prev_codes=None, temperature: float = 0.0, seed: int = 0):

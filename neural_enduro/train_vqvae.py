@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import load_index, load_episode, record
 from .vqvae import (LatentActionVQVAE, VQVAEConfig, CONFIGS, save_checkpoint, read_checkpoint,
-                                 load_state_strict, psnr, codebook_stats)
+                                 load_state_strict, psnr, codebook_stats, to_u8)
 
 # %% auto #0
 __all__ = ['FramePairs', 'evaluate_pairs', 'val_grid', 'free_run', 'free_run_psnr', 'train_vqvae', 'publish']
@@ -123,7 +123,7 @@ def free_run(model: LatentActionVQVAE, win: torch.Tensor, idx=None) -> torch.Ten
         idx = model.encode(win[:, 1:-1].flatten(0, 1), win[:, 2:].flatten(0, 1), win[:, :-2].flatten(0, 1)).view(B, T - 2, *g)
     prev, cur, out = win[:, 0], win[:, 1], []
     for j in range(T - 2):
-        nxt = model.decode(cur, idx[:, j], prev).clamp(0, 1).mul(255).round().to(torch.uint8)
+        nxt = to_u8(model.decode(cur, idx[:, j], prev))
         prev, cur = cur, nxt; out.append(nxt)
     return torch.stack(out, 1)
 
@@ -191,10 +191,10 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
     warm = min(200, steps // 10 + 1)
     lr_at = lambda s: lr * min(1, (s + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
     metrics, t_last = {}, time.time()
+    def validate():
+        return dict(**evaluate_pairs(model, vf0, vf1, f_prev=vfp), **({} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}))
     if init and step == 0:   # a fine-tune logs where it starts
-        with open(run / "metrics.jsonl", "a") as f:
-            f.write(json.dumps(dict(step=0, train_seconds=0.0, **evaluate_pairs(model, vf0, vf1, f_prev=vfp),
-                                    **({} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}))) + "\n")
+        with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(dict(step=0, train_seconds=0.0, **validate())) + "\n")
     bar = tqdm(total=steps, initial=step, desc=f"train {config}", disable=not progress, mininterval=2)
     while step < steps:
         model.train()
@@ -212,9 +212,7 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
         step += 1; now = time.time(); elapsed += now - t_last; t_last = now
         bar.update(1); bar.set_postfix(mse=f"{out['mse'].item():.2e}", ppl=f"{out['perplexity'].item():.0f}", refresh=False)
         if step % eval_every == 0 or step == steps:
-            metrics = dict(step=step, train_seconds=round(elapsed, 1), lr=lr_at(step), train_mse=out["mse"].item(),
-                           **evaluate_pairs(model, vf0, vf1, f_prev=vfp),
-                           **({} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}))
+            metrics = dict(step=step, train_seconds=round(elapsed, 1), lr=lr_at(step), train_mse=out["mse"].item(), **validate())
             with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(metrics) + "\n")
             if metrics["recon_psnr"] > best:
                 best = metrics["recon_psnr"]

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['CONFIGS', 'CHECKPOINTS_DIR', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'FiniteScalarQuantizer', 'UNetEncoder',
            'UNetDecoder', 'SeedEncoder', 'SeedDecoder', 'LatentActionVQVAE', 'save_checkpoint', 'read_checkpoint',
-           'load_state_strict', 'checkpoint_dir', 'load_vqvae', 'psnr', 'codebook_stats', 'bench_decoder']
+           'load_state_strict', 'checkpoint_dir', 'load_vqvae', 'psnr', 'to_u8', 'codebook_stats', 'bench_decoder']
 
 # %% ../nbs/02_vqvae.ipynb #c005
 @dataclass
@@ -342,6 +342,10 @@ def load_vqvae(path) -> LatentActionVQVAE:
 def psnr(mse: float) -> float:
     "PSNR in dB of a mean squared error over pixels in [0, 1]."
     return float(10 * math.log10(1 / max(float(mse), 1e-12)))
+
+def to_u8(x: torch.Tensor) -> torch.Tensor:
+    "Frames in [0, 1] (clamped) to uint8, as the game shows them and feeds them back."
+    return (x.clamp(0, 1) * 255).round().to(torch.uint8)
 
 def codebook_stats(idx, K: int) -> dict:
     "Codes used and perplexity of a set of code indices."
