@@ -62,7 +62,7 @@ def action_confusion(model, lp, idx, batch: int = 64) -> np.ndarray:
     "Row-normalised confusion (true action x action under which the true codes are most likely) over pairs `idx` of `lp`."
     model.eval(); n = model.n_actions; conf = np.zeros((n, n))
     for i in range(0, len(idx), batch):
-        fp, fc, a, pc, codes = lp.batch(idx[i:i + batch]); B = len(a)
-        ll = torch.stack([-F.cross_entropy(model(torch.full((B,), b), fp, fc, pc), codes, reduction="none").sum((1, 2)) for b in range(n)], 1)
+        fp, fc, a, pc, codes, pa = lp.batch(idx[i:i + batch]); B = len(a)
+        ll = torch.stack([-F.cross_entropy(model(torch.full((B,), b), fp, fc, pc, pa), codes, reduction="none").sum((1, 2)) for b in range(n)], 1)
         np.add.at(conf, (a.numpy(), ll.argmax(1).numpy()), 1)
     return conf / np.maximum(conf.sum(1, keepdims=True), 1)

@@ -42,7 +42,7 @@ def instrumented_rollout(vqvae, predictor, frames, actions, temperature: float =
     frames_out = [to_u8(cur)]
     for t in range(T):
         if codes_override is not None: codes = torch.as_tensor(codes_override[:, t]).long()
-        else: codes = sample_codes(predictor(actions[:, t], to_u8(prev), to_u8(cur), pc), temperature, g)
+        else: codes = sample_codes(predictor(actions[:, t], to_u8(prev), to_u8(cur), pc, actions[:, t - 1] if t else None), temperature, g)
         raw = vqvae.decode_idx_raw(cur, codes, prev)
         shown = raw.clamp(0, 1)
         if return_frames: frames_out.append(to_u8(raw))

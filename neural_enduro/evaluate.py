@@ -18,7 +18,7 @@ from .predictors import load_predictor
 from .simulator import NeuralEnduro, neural_rollout, neural_step, collapsed
 
 # %% auto #0
-__all__ = ['load_spec', 'load_spec_dict', 'make_spec', 'evaluate']
+__all__ = ['load_spec', 'load_spec_dict', 'make_spec', 'controllability', 'evaluate']
 
 # %% ../nbs/07_evaluate.ipynb #c004
 def _read_spec(path):
@@ -60,22 +60,28 @@ def make_spec(data_dirs, split: str = "val", max_episodes_per_dir: int = 3, max_
 
 # %% ../nbs/07_evaluate.ipynb #c005
 @torch.no_grad()
+def _codes(vq, fr, batch=64):
+    "The world model's codes of every transition of an episode's frames `(T+1, H, W)` (frame t-1 = t at the start)."
+    f0, f1 = fr[:-1], fr[1:]; f_prev = torch.cat([f0[:1], f0[:-1]])
+    return torch.cat([vq.encode(f0[i:i + batch], f1[i:i + batch], f_prev[i:i + batch]) for i in range(0, len(f0), batch)])
+
+@torch.no_grad()
 def _one_step(vq, preds, episodes, batch=64):
     "Copy, recon and per-predictor one-step figures over every transition of the episodes; also returns the true codes."
     se = dict(copy=0.0, recon=0.0, **{k: 0.0 for k in preds}); hits = {k: [] for k in preds}; codes_all, n_pix = [], 0
     for fr, acts in episodes:
         f0, f1 = fr[:-1], fr[1:]; f_prev = torch.cat([f0[:1], f0[:-1]])
-        codes = torch.cat([vq.encode(f0[i:i + batch], f1[i:i + batch], f_prev[i:i + batch]) for i in range(0, len(f0), batch)])
-        codes_all.append(codes)
+        codes = _codes(vq, fr, batch); codes_all.append(codes)
         start_tok = torch.full((1, *vq.cfg.grid), vq.cfg.codebook_size, dtype=torch.long)
         prev_codes = torch.cat([start_tok, codes[:-1]])
-        a = torch.as_tensor(acts).long()
+        a = torch.as_tensor(acts).long(); prev_a = torch.cat([torch.tensor([-1]), a[:-1]])   # -1: no previous step
         for i in range(0, len(f0), batch):
             sl = slice(i, i + batch); tgt = f1[sl].float() / 255; n_pix += tgt.numel()
             se["copy"] += F.mse_loss(f0[sl].float() / 255, tgt, reduction="sum").item()
             se["recon"] += F.mse_loss(vq.decode(f0[sl], codes[sl], f_prev[sl]).clamp(0, 1), tgt, reduction="sum").item()
             for k, p in preds.items():
-                pc = p(a[sl], f_prev[sl], f0[sl], prev_codes[sl]).argmax(1)
+                pa = torch.where(prev_a[sl] < 0, p.n_actions, prev_a[sl])
+                pc = p(a[sl], f_prev[sl], f0[sl], prev_codes[sl], pa).argmax(1)
                 hits[k].append((pc == codes[sl]).float().mean((1, 2)))
                 se[k] += F.mse_loss(vq.decode(f0[sl], pc, f_prev[sl]).clamp(0, 1), tgt, reduction="sum").item()
     return {k: psnr(v / n_pix) for k, v in se.items()}, {k: torch.cat(v).mean().item() for k, v in hits.items()}, codes_all
@@ -83,19 +89,56 @@ def _one_step(vq, preds, episodes, batch=64):
 def _psnr_frames(a: torch.Tensor, b: torch.Tensor) -> float:
     return psnr(F.mse_loss(a.float() / 255, b.float() / 255).item())
 
-def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, details: bool = False) -> dict:
-    """Score the shipped models of `spec['game']` on the spec's episodes: one-step figures on every transition,
-    open-loop rollouts from `starts` real frames per episode, controllability and collapse (DESIGN section 5)."""
+def _load(spec, checkpoints_root):
+    "Spec, world model and predictors of the spec's game, and its episodes replayed."
     raw = _read_spec(spec) if isinstance(spec, (str, Path)) else spec
     if not isinstance(raw, dict) or "game" not in raw: raise ValueError("a spec needs 'game' and 'episodes'")
     ck = checkpoint_dir(raw["game"], checkpoints_root)   # no checkpoints for the game: say so before anything else
     spec = load_spec_dict(raw, spec if isinstance(spec, (str, Path)) else "spec")
-    vq = load_vqvae(ck / "vqvae.pt")
-    seed_vq = load_vqvae(ck / "vqvae_seed.pt") if (ck / "vqvae_seed.pt").exists() else None
     preds = {k: load_predictor(ck / f"predictor_{k}.pt") for k in ("action", "state") if (ck / f"predictor_{k}.pt").exists()}
+    return spec, ck, load_vqvae(ck / "vqvae.pt"), preds
+
+def _replay(spec, progress=False):
+    return [(torch.from_numpy(replay(spec["game"], ep["seed"], ep["actions"])["frames"]), np.asarray(ep["actions"]))
+            for ep in tqdm(spec["episodes"], desc="replay", disable=not progress)]
+
+def _starts(episodes, codes, H: int, n: int) -> dict:
+    "`n` evenly spaced rollout starts per episode: frames t-1, t, the codes and action before t, the real frames t..t+H, actions."
+    out = {k: [] for k in ("fp", "fc", "pcs", "pas", "real", "acts", "true_codes", "s", "ep")}
+    for e, ((fr, a), c) in enumerate(zip(episodes, codes)):
+        T = len(a)
+        if T < H + 2: continue
+        for s in np.linspace(1, T - H, n).round().astype(int):
+            for k, v in dict(fp=fr[s - 1], fc=fr[s], pcs=c[s - 1], pas=torch.tensor(int(a[s - 1])), real=fr[s:s + H + 1],
+                             acts=torch.as_tensor(a[s:s + H]), true_codes=c[s:s + H], s=torch.tensor(s), ep=torch.tensor(e)).items():
+                out[k].append(v)
+    if not out["fc"]: raise ValueError(f"episodes are shorter than the largest horizon {H} + 2")
+    return {k: torch.stack(v) for k, v in out.items()}
+
+def controllability(spec, checkpoints_root=CHECKPOINTS_DIR, starts: int = 16, seeds: int = 3, progress: bool = False) -> dict:
+    """`controllability_dpsnr` of `evaluate` with `starts` starts per episode and `seeds` draws of the random actions:
+    a less noisy reading of the same measure (no one-step figures, no long rollouts)."""
+    spec, ck, vq, preds = _load(spec, checkpoints_root)
+    p = preds.get("state") or next(iter(preds.values()), None)
+    if p is None: raise FileNotFoundError(f"no predictor in {ck}")
+    episodes = _replay(spec, progress); H = max(spec["horizons"])
+    st = _starts(episodes, [_codes(vq, f) for f, _ in episodes], H, starts); real = st["real"][:, H]
+    gen = neural_rollout(vq, p, st["fc"], st["acts"], st["fp"], st["pcs"], prev_actions=st["pas"])[:, H]
+    d = []
+    for seed in range(seeds):
+        ra = np.random.default_rng(seed).integers(0, p.n_actions, st["acts"].shape)
+        gen_r = neural_rollout(vq, p, st["fc"], ra, st["fp"], st["pcs"], prev_actions=st["pas"])[:, H]
+        d.append(round(_psnr_frames(gen, real) - _psnr_frames(gen_r, real), 2))
+    return dict(starts=len(real), horizon=H, rollout_psnr=round(_psnr_frames(gen, real), 2), dpsnr_per_seed=d,
+                controllability_dpsnr=round(float(np.mean(d)), 2))
+
+def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, details: bool = False) -> dict:
+    """Score the shipped models of `spec['game']` on the spec's episodes: one-step figures on every transition,
+    open-loop rollouts from `starts` real frames per episode, controllability and collapse (DESIGN section 5)."""
+    spec, ck, vq, preds = _load(spec, checkpoints_root)
+    seed_vq = load_vqvae(ck / "vqvae_seed.pt") if (ck / "vqvae_seed.pt").exists() else None
     t0 = time.time()
-    episodes = [(torch.from_numpy(replay(spec["game"], ep["seed"], ep["actions"])["frames"]), np.asarray(ep["actions"]))
-                for ep in tqdm(spec["episodes"], desc="replay", disable=not progress)]
+    episodes = _replay(spec, progress)
     ps, acc, codes = _one_step(vq, preds, episodes)
     out = dict(game=game_name(spec["game"]), episodes=len(episodes), transitions=sum(len(a) for _, a in episodes),
                copy_psnr=round(ps["copy"], 2), recon_psnr=round(ps["recon"], 2),
@@ -108,29 +151,24 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
     sim_key = "state" if "state" in preds else next(iter(preds), None)
     if sim_key is not None:
         p = preds[sim_key]; H = max(spec["horizons"]); R = spec["rollout_steps"]; rng = np.random.default_rng(0)
-        fp, fc, pcs, real, acts, racts, long_acts, true_codes = [], [], [], [], [], [], [], []
-        for (fr, a), c in zip(episodes, codes):
-            T = len(a)
-            if T < H + 2: continue
-            for s in np.linspace(1, T - H, spec["starts"]).round().astype(int):
-                fp.append(fr[s - 1]); fc.append(fr[s]); pcs.append(c[s - 1]); real.append(fr[s:s + H + 1]); true_codes.append(c[s:s + H])
-                acts.append(a[s:s + H]); racts.append(rng.integers(0, p.n_actions, H)); long_acts.append(np.take(a, (s + np.arange(R)) % T))
-        if not fc: raise ValueError(f"episodes are shorter than the largest horizon {H} + 2")
-        fp, fc, pcs, real = torch.stack(fp), torch.stack(fc), torch.stack(pcs), torch.stack(real)
-        gen = neural_rollout(vq, p, fc, np.stack(acts), fp, pcs)
-        gen_r = neural_rollout(vq, p, fc, np.stack(racts), fp, pcs)
+        st = _starts(episodes, codes, H, spec["starts"])
+        fp, fc, pcs, pas, real, true_codes = st["fp"], st["fc"], st["pcs"], st["pas"], st["real"], st["true_codes"]
+        racts = np.stack([rng.integers(0, p.n_actions, H) for _ in range(len(fc))])
+        long_acts = [np.take(episodes[e][1], (s + np.arange(R)) % len(episodes[e][1])) for e, s in zip(st["ep"].tolist(), st["s"].tolist())]
+        gen = neural_rollout(vq, p, fc, st["acts"], fp, pcs, prev_actions=pas)   # from the real step before each start
+        gen_r = neural_rollout(vq, p, fc, racts, fp, pcs, prev_actions=pas)
         out["rollout_psnr"] = {str(h): round(_psnr_frames(gen[:, h], real[:, h]), 2) for h in spec["horizons"]}
         out["rollout_copy_psnr"] = {str(h): round(_psnr_frames(real[:, 0], real[:, h]), 2) for h in spec["horizons"]}
         out["controllability_dpsnr"] = round(_psnr_frames(gen[:, H], real[:, H]) - _psnr_frames(gen_r[:, H], real[:, H]), 2)
         # the decoder's own drift: the same rollouts with the true codes of the real transitions instead of predicted ones
-        free = free_run(vq, torch.cat([fp[:, None], real], 1), torch.stack(true_codes))
+        free = free_run(vq, torch.cat([fp[:, None], real], 1), true_codes)
         out["free_run_psnr"] = {str(h): round(_psnr_frames(free[:, h - 1], real[:, h]), 2) for h in spec["horizons"]}
         # collapse: rollout_steps-long rollouts from every start, recorded actions cycled
-        la = torch.as_tensor(np.stack(long_acts)).long(); prev, cur, pc = fp, fc, pcs; n_col, means = 0, []
+        la = torch.as_tensor(np.stack(long_acts)).long(); prev, cur, pc, pa = fp, fc, pcs, pas; n_col, means = 0, []
         with torch.inference_mode():
             for t in tqdm(range(R), desc="long rollouts", disable=not progress):
-                nxt, pc = neural_step(vq, p, prev, cur, la[:, t], pc)
-                prev, cur = cur, nxt; n_col += int(collapsed(nxt).sum()); means.append(nxt.float().mean((1, 2)) / 255)
+                nxt, pc = neural_step(vq, p, prev, cur, la[:, t], pc, prev_actions=pa)
+                prev, cur, pa = cur, nxt, la[:, t]; n_col += int(collapsed(nxt).sum()); means.append(nxt.float().mean((1, 2)) / 255)
         means = torch.stack(means, 1)
         out.update(collapsed_frames=n_col, rollout_frames=R * len(fc), rollout_min_mean=round(means.min().item(), 3),
                    simulator_predictor=sim_key)

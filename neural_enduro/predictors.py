@@ -12,15 +12,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .env import action_names
-from .data import load_index, record
+from .env import action_names, make_env
+from .data import load_index, load_episode, record
 from .vqvae import (LatentActionVQVAE, load_vqvae, save_checkpoint, read_checkpoint, load_state_strict,
                                  psnr, codebook_stats, to_u8)
 from .train_vqvae import FramePairs, free_run
 
 # %% auto #0
-__all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
-           'load_predictor', 'evaluate_predictor', 'rollout_psnr', 'train_predictor', 'publish_predictor']
+__all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'ActionToLatentMLP',
+           'ActionStateToLatent', 'sample_codes', 'load_predictor', 'evaluate_predictor', 'rollout_psnr',
+           'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -32,19 +33,21 @@ def encode_pairs(vqvae: LatentActionVQVAE, fp: FramePairs, batch: int = 256, pro
         p, a, b = fp.triples(j); out[j] = vqvae.encode(a, b, p).to(torch.uint8)
     return out
 
+def _codes_key(vqvae: LatentActionVQVAE, *extra) -> str:
+    "What cached codes depend on: `extra` (recordings, caps) and the weights of the world model's encoder and quantizer."
+    import hashlib
+    h = hashlib.sha1(json.dumps(list(extra)).encode())
+    for k, v in vqvae.state_dict().items():   # not the decoder: a decoder fine-tuned with a frozen encoder keeps the codes
+        if not k.startswith("decoder."): h.update(v.numpy().tobytes()[:4096])
+    return h.hexdigest()
+
 class LatentPairs:
-    "Frames, actions and world-model codes of the `split` episodes of recordings, with the previous step's codes."
+    "Frames, actions and world-model codes of the `split` episodes of recordings, with the previous step's codes and action."
     def __init__(self, data_dirs, vqvae: LatentActionVQVAE, split: str = "train", max_frames=None, cache_dir=None, progress=True,
                  frames_dir=None):
         self.fp = FramePairs(data_dirs, split, max_frames, progress, frames_dir)
         cache = Path(cache_dir) / f"latents_{split}_{max_frames}.npz" if cache_dir else None
-        # what the cached codes depend on: the recordings, the cap, and the weights of the world model's encoder and
-        # quantizer (not its decoder: a decoder fine-tuned with a frozen encoder keeps the codes and this cache)
-        import hashlib
-        h = hashlib.sha1(json.dumps([str(d) for d in ([data_dirs] if isinstance(data_dirs, (str, Path)) else data_dirs)] + [max_frames]).encode())
-        for k, v in vqvae.state_dict().items():
-            if not k.startswith("decoder."): h.update(v.numpy().tobytes()[:4096])
-        key = h.hexdigest()
+        key = _codes_key(vqvae, *[str(d) for d in ([data_dirs] if isinstance(data_dirs, (str, Path)) else data_dirs)], max_frames)
         z = np.load(cache) if cache is not None and cache.exists() else None
         if z is not None and str(z["key"]) == key and len(z["codes"]) == len(self.fp): self.codes = torch.from_numpy(z["codes"])
         else:
@@ -54,14 +57,99 @@ class LatentPairs:
                 np.savez_compressed(tmp, codes=self.codes.numpy(), actions=self.fp.actions.numpy().astype(np.uint8), key=key)
                 os.replace(tmp, cache)
         self.K = vqvae.cfg.codebook_size
+        self.action_names = load_index(self.fp.episodes[0]["dir"])["action_names"]   # the recorded game's action set
+        self.n_actions = len(self.action_names)
 
     def __len__(self): return len(self.fp)
 
     def batch(self, i):
-        "(frame t-1, frame t, action, previous codes (K = start token), codes) for pair indices `i`."
+        """(frame t-1, frame t, action, previous codes (K = start token), codes, previous action (n_actions = start
+        token)) for pair indices `i`."""
         f_prev, f_cur, _ = self.fp.triples(i); has = self.fp.has_prev[i]   # pair i-1 is the previous step of the same episode
-        prev_codes = torch.where(has[:, None, None], self.codes[(i - 1).clamp(min=0)].long(), torch.tensor(self.K))
-        return f_prev, f_cur, self.fp.actions[i], prev_codes, self.codes[i].long()
+        j = (i - 1).clamp(min=0)
+        prev_codes = torch.where(has[:, None, None], self.codes[j].long(), torch.tensor(self.K))
+        prev_action = torch.where(has, self.fp.actions[j], torch.tensor(self.n_actions))
+        return f_prev, f_cur, self.fp.actions[i], prev_codes, self.codes[i].long(), prev_action
+
+# %% ../nbs/04_predictors.ipynb #b002
+@torch.no_grad()
+def record_branches(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "train", every: int = 8, max_episodes: int = 5,
+                    seed: int = 0, batch: int = 64, progress: bool = True) -> Path:
+    """Counterfactual transitions from the emulator (see above), written to `out` (.npz, atomically): per branched
+    state the frames t-1 and t, the recorded previous action, the codes of t-1 -> t, the codes of t -> t+1 under each
+    action, and two second steps (frames t+1 under a random b, then a random c) with their codes."""
+    if not isinstance(every, int) or every <= 0: raise ValueError(f"every must be a positive integer, got {every!r}")
+    dirs = [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
+    rng = np.random.default_rng(seed); enc = lambda a, b, p: vqvae.encode(a, b, p).to(torch.uint8)
+    keep = {k: [] for k in ("prev", "cur", "act_prev", "pcodes", "codes1", "b2", "c2", "nxt2", "codes2")}
+    plan = [(d, e) for d in dirs for e in [e for e in load_index(d)["episodes"] if e["split"] == split][:max_episodes]]
+    if not plan: raise ValueError(f"no {split} episodes in {dirs}")
+    game = load_index(dirs[0])["game"]
+    for d, e in tqdm(plan, desc=f"branch {split} episodes", disable=not progress):
+        acts = load_episode(d, e["id"])["actions"]; env = make_env(game); ale = env.unwrapped.ale
+        obs, _ = env.reset(seed=int(e["seed"])); A = env.action_space.n; pp = prev = obs; a_prev = A   # A = start token
+        ep = {k: [] for k in ("pp", "prev", "cur", "act_prev", "nxt1", "b2", "c2", "nxt2", "nxt3")}
+        for t, a in enumerate(acts):
+            if t > 0 and t % every == every // 2:
+                st = ale.cloneState(); nxt1 = []
+                for b in range(A): ale.restoreState(st); nxt1.append(env.step(b)[0])
+                b2 = rng.choice(A, 2, replace=False); c2 = rng.integers(0, A, 2); n3 = []
+                for b, c in zip(b2, c2): ale.restoreState(st); env.step(int(b)); n3.append(env.step(int(c))[0])
+                ale.restoreState(st)
+                for k, v in dict(pp=pp, prev=prev, cur=obs, act_prev=a_prev, nxt1=np.stack(nxt1), b2=b2, c2=c2,
+                                 nxt2=np.stack(nxt1)[b2], nxt3=np.stack(n3)).items(): ep[k].append(v)
+            pp, prev, a_prev = prev, obs, int(a); obs = env.step(int(a))[0]
+        env.close()
+        if not ep["cur"]: continue
+        ep = {k: torch.from_numpy(np.stack(v)) for k, v in ep.items()}; n = len(ep["cur"])
+        for i in range(0, n, batch):
+            s = slice(i, i + batch); m = len(ep["cur"][s]); r = lambda x, k: x.repeat_interleave(k, 0)
+            keep["pcodes"].append(enc(ep["prev"][s], ep["cur"][s], ep["pp"][s]))
+            keep["codes1"].append(enc(r(ep["cur"][s], A), ep["nxt1"][s].flatten(0, 1), r(ep["prev"][s], A)).view(m, A, *vqvae.cfg.grid))
+            keep["codes2"].append(enc(ep["nxt2"][s].flatten(0, 1), ep["nxt3"][s].flatten(0, 1), r(ep["cur"][s], 2)).view(m, 2, *vqvae.cfg.grid))
+        for k in ("prev", "cur", "act_prev", "b2", "c2", "nxt2"): keep[k].append(ep[k])
+    if not keep["cur"]: raise ValueError(f"no {split} episode is long enough to branch every {every} steps")
+    arrays = {k: torch.cat(v).numpy() for k, v in keep.items()}
+    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True); tmp = out.with_suffix(".tmp.npz")
+    np.savez(tmp, key=_codes_key(vqvae), action_names=json.dumps(action_names(game)), every=every, split=split, dirs=json.dumps([str(d) for d in dirs]), **arrays)
+    os.replace(tmp, out)
+    return out
+
+class BranchPairs:
+    """The pairs of a `record_branches` file, as `LatentPairs.batch` gives them. Pair `i` of state `i // (A + 2)`:
+    the first A are one step under each action, the last 2 the second steps."""
+    def __init__(self, path, vqvae: LatentActionVQVAE):
+        path = Path(path)
+        if not path.exists(): raise FileNotFoundError(f"no branch file {path}: make it with record_branches")
+        z = np.load(path)
+        if str(z["key"]) != _codes_key(vqvae): raise ValueError(f"{path} holds codes of another world model: re-run record_branches")
+        self.action_names = json.loads(str(z["action_names"])); self.A, self.K = len(self.action_names), vqvae.cfg.codebook_size
+        for k in ("prev", "cur", "act_prev", "pcodes", "codes1", "b2", "c2", "nxt2", "codes2"): setattr(self, k, torch.from_numpy(z[k]))
+    def __len__(self): return len(self.cur) * (self.A + 2)
+    def batch(self, i):
+        "(frame t-1, frame t, action, previous codes, codes, previous action) for pair indices `i`."
+        s, k = i // (self.A + 2), i % (self.A + 2); first = k < self.A; j = (k - self.A).clamp(min=0)
+        b, c = self.b2[s, j].long(), self.c2[s, j].long()
+        f_prev = torch.where(first[:, None, None], self.prev[s], self.cur[s])
+        f_cur = torch.where(first[:, None, None], self.cur[s], self.nxt2[s, j])
+        action = torch.where(first, k, c)
+        prev_codes = torch.where(first[:, None, None], self.pcodes[s].long(), self.codes1[s, b].long())
+        codes = torch.where(first[:, None, None], self.codes1[s, k.clamp(max=self.A - 1)].long(), self.codes2[s, j].long())
+        prev_action = torch.where(first, self.act_prev[s].long(), b)
+        return f_prev, f_cur, action, prev_codes, codes, prev_action
+
+def action_lag(game: str = "Enduro", seed: int = 0, actions=None, steps: int = 400, pair=(3, 2)) -> dict:
+    """Share of the steps of a replayed episode at which pressing `pair[0]` instead of `pair[1]` (LEFT vs RIGHT), then
+    NOOP, changes the frame one step later (t+1) and two steps later (t+2)."""
+    env = make_env(game); ale = env.unwrapped.ale; env.reset(seed=int(seed)); hits = []
+    acts = actions if actions is not None else np.ones(steps, np.int64)
+    for a in acts[:steps]:
+        st = ale.cloneState(); fr = []
+        for x in pair: ale.restoreState(st); fr.append((env.step(x)[0], env.step(0)[0]))
+        ale.restoreState(st); hits.append([(fr[0][h] != fr[1][h]).any() for h in (0, 1)]); env.step(int(a))
+    env.close(); h = np.array(hits)
+    return dict(steps=len(h), changes_t1=round(float(h[:, 0].mean()), 3), changes_t2=round(float(h[:, 1].mean()), 3),
+                pattern_t1="".join("1" if x else "0" for x in h[:, 0]), pattern_t2="".join("1" if x else "0" for x in h[:, 1]))
 
 # %% ../nbs/04_predictors.ipynb #c008
 class ActionToLatentMLP(nn.Module):
@@ -79,12 +167,18 @@ class ActionToLatentMLP(nn.Module):
 def _block(ci, co, s=1): return nn.Sequential(nn.Conv2d(ci, co, 3, s, 1), nn.GroupNorm(min(8, co // 4), co), nn.SiLU())
 
 class ActionStateToLatent(nn.Module):
-    "Ours: (frame t-1, frame t, action, previous codes) -> logits `(B, K, 7, 5)` of the next transition's codes."
-    def __init__(self, n_actions: int = 9, grid=(7, 5), K: int = 256, channels=(32, 64, 96, 128), emb: int = 32):
+    """Ours: (frame t-1, frame t, action, previous codes, previous action) -> logits `(B, K, 7, 5)` of the next
+    transition's codes. The actions enter at every level as learned per-channel offsets; `prev_action=False` gives the
+    model without the previous action (checkpoints from before it)."""
+    def __init__(self, n_actions: int = 9, grid=(7, 5), K: int = 256, channels=(32, 64, 96, 128), emb: int = 32,
+                 prev_action: bool = True):
         super().__init__()
-        self.n_actions, self.grid, self.K = n_actions, tuple(grid), K
+        self.n_actions, self.grid, self.K, self.prev_action = n_actions, tuple(grid), K, prev_action
         c0, c1, c2, c3 = channels
         self.act = nn.ModuleList([nn.Embedding(n_actions, c) for c in (c0, c1, c2, c3)])
+        if prev_action:   # n_actions = "no previous step" (episode start); zero at first: the model starts without it
+            self.act_prev = nn.ModuleList([nn.Embedding(n_actions + 1, c) for c in (c0, c1, c2, c3)])
+            for e in self.act_prev: nn.init.zeros_(e.weight)
         self.prev = nn.Embedding(K + 1, emb)    # K = "no previous step" (episode start)
         self.l0, self.l1, self.l2, self.l3 = _block(32, c0), _block(c0, c1, 2), _block(c1, c2, 2), _block(c2, c3, 2)
         self.mid = nn.Sequential(_block(c3 + emb, c3), _block(c3, c3))
@@ -95,13 +189,13 @@ class ActionStateToLatent(nn.Module):
         f = f.float().div(255) if f.dtype == torch.uint8 else f.float()
         return F.pixel_unshuffle(F.pad(f[:, None], (0, 0, 0, 2), mode="replicate"), 4)
 
-    def forward(self, action, f_prev, f_cur, prev_codes) -> torch.Tensor:
-        a = action.long()
-        x = torch.cat([self._s2d(f_prev), self._s2d(f_cur)], 1)
-        x = self.l0(x) + self.act[0](a)[:, :, None, None]
-        x = self.l1(x) + self.act[1](a)[:, :, None, None]
-        x = self.l2(x) + self.act[2](a)[:, :, None, None]
-        x = self.l3(x) + self.act[3](a)[:, :, None, None]
+    def forward(self, action, f_prev, f_cur, prev_codes, prev_action=None) -> torch.Tensor:
+        "`prev_action` `(B,)`: the action of the step before (None or `n_actions`: none, as at an episode start)."
+        a = action.long(); x = torch.cat([self._s2d(f_prev), self._s2d(f_cur)], 1)
+        pa = torch.full_like(a, self.n_actions) if prev_action is None else torch.as_tensor(prev_action).long()
+        for k, layer in enumerate((self.l0, self.l1, self.l2, self.l3)):
+            x = layer(x) + self.act[k](a)[:, :, None, None]
+            if self.prev_action: x = x + self.act_prev[k](pa)[:, :, None, None]
         x = self.mid(torch.cat([x, self.prev(prev_codes).permute(0, 3, 1, 2)], 1))
         return self.head(x)
 
@@ -123,32 +217,36 @@ def load_predictor(path) -> nn.Module:
     ck = read_checkpoint(path, "predictor")
     cfg = dict(ck["config"]); kind = cfg.pop("model")
     if kind not in PREDICTORS: raise ValueError(f"{path}: unknown predictor model {kind!r}")
+    if kind == "state": cfg.setdefault("prev_action", False)   # checkpoints from before the previous-action input
     m = PREDICTORS[kind](**cfg); load_state_strict(m, ck["state_dict"], path)
     m.card, m.kind = ck.get("card", {}), kind
     return m.eval().to(memory_format=torch.channels_last)
 
 def _cfg(model) -> dict:
     kind = "action" if isinstance(model, ActionToLatentMLP) else "state"
-    return dict(model=kind, n_actions=model.n_actions, grid=list(model.grid), K=model.K)
+    return dict(model=kind, n_actions=model.n_actions, grid=list(model.grid), K=model.K,
+                **({} if kind == "action" else dict(prev_action=model.prev_action)))
 
 # %% ../nbs/04_predictors.ipynb #c016
 @torch.no_grad()
-def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128) -> dict:
-    "Token accuracy (overall and per action) and one-step PSNR of decoded argmax codes on pairs `idx` of `lp`."
+def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128, psnr_frames: bool = True) -> dict:
+    """Token accuracy (overall and per action) and, with `psnr_frames`, one-step PSNR of decoded argmax codes on pairs
+    `idx` of `lp` (a `LatentPairs`, or a `BranchPairs` with `psnr_frames=False`)."""
     model.eval(); idx = torch.arange(len(lp)) if idx is None else idx
     hits, acts, se_pred, se_copy, n_pix = [], [], 0.0, 0.0, 0
     for i in range(0, len(idx), batch):
-        fp, fc, a, pc, codes = lp.batch(idx[i:i + batch])
-        pred = model(a, fp, fc, pc).argmax(1)
+        fp, fc, a, pc, codes, pa = lp.batch(idx[i:i + batch])
+        pred = model(a, fp, fc, pc, pa).argmax(1)
         hits.append((pred == codes).float().mean((1, 2))); acts.append(a)
+        if not psnr_frames: continue
         nxt = lp.fp.frames[lp.fp.starts[idx[i:i + batch]] + 1].float() / 255
         se_pred += F.mse_loss(vqvae.decode(fc, pred, fp).clamp(0, 1), nxt, reduction="sum").item()
         se_copy += F.mse_loss(fc.float() / 255, nxt, reduction="sum").item(); n_pix += nxt.numel()
     hits, acts = torch.cat(hits), torch.cat(acts)
-    names = load_index(lp.fp.episodes[0]["dir"])["action_names"]   # the recorded game's actions
-    per = {names[k]: round(hits[acts == k].mean().item(), 4) for k in range(model.n_actions) if (acts == k).any()}
-    return dict(token_acc=round(hits.mean().item(), 4), pred_psnr=round(psnr(se_pred / n_pix), 2),
-                copy_psnr=round(psnr(se_copy / n_pix), 2), token_acc_per_action=per, pairs=len(idx))
+    per = {lp.action_names[k]: round(hits[acts == k].mean().item(), 4) for k in range(model.n_actions) if (acts == k).any()}
+    out = dict(token_acc=round(hits.mean().item(), 4), token_acc_per_action=per, pairs=len(idx))
+    if psnr_frames: out.update(pred_psnr=round(psnr(se_pred / n_pix), 2), copy_psnr=round(psnr(se_copy / n_pix), 2))
+    return out
 
 @torch.no_grad()
 def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: int = 16) -> float:
@@ -158,9 +256,9 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
     for b in range(0, len(idx), batch):
         j = idx[b:b + batch]; win = lp.fp.window(j, horizon - 1); first = j - horizon + 1   # frames t-h ... t+1
         prev, cur = win[:, 0], win[:, 1]
-        pc = torch.where(lp.fp.has_prev[first][:, None, None], lp.codes[(first - 1).clamp(min=0)].long(), torch.tensor(lp.K))
+        _, _, _, pc, _, pa = lp.batch(first)   # the codes and action of the step before the first
         for s in range(horizon):
-            pc = model(lp.fp.actions[first + s], prev, cur, pc).argmax(1)
+            a = lp.fp.actions[first + s]; pc = model(a, prev, cur, pc, pa).argmax(1); pa = a
             prev, cur = cur, to_u8(vqvae.decode(cur, pc, prev))
         se += F.mse_loss(cur.float() / 255, win[:, -1].float() / 255, reduction="sum").item(); n += cur.numel()
     return psnr(se / n)
@@ -169,7 +267,7 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
 def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, model="state", steps=30, batch_size=16,
                     lr=1e-3, max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0,
                     threads=None, progress=True, vqvae=None, cache_dir=None, frames_dir=None, init_from=None,
-                    self_rollout: int = 0, rollout_horizon: int = 15) -> dict:
+                    self_rollout: int = 0, rollout_horizon: int = 15, branches=None, branch_frac: float = 0.5) -> dict:
     """Train (or resume) an action-to-latent predictor on the world model's codes; returns the last validation metrics.
     The encoded pairs are cached in `cache_dir` (default `run_dir`), so runs on the same world model can share them;
     `frames_dir` keeps the frames in a memory-mapped cache there instead of RAM (see `FramePairs`).
@@ -177,13 +275,19 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     As the game plays it, the predictor sees decoded frames, not real ones. `self_rollout=K` trains it on those: each
     batch's frames t-1, t are the decoder's own after k ~ U{0..K} open-loop steps with the true codes (`free_run`), the
     targets the true codes. `init_from` starts from a predictor checkpoint (fine-tuning). Validation also logs
-    `rollout_psnr` (`rollout_horizon` steps, predictor and decoder open-loop), which then picks the best checkpoint."""
+    `rollout_psnr` (`rollout_horizon` steps, predictor and decoder open-loop), which then picks the best checkpoint.
+
+    `branches`: a folder with `record_branches` files `branches_train.npz` (and `branches_val.npz`); a share
+    `branch_frac` of every batch then comes from those counterfactual pairs, and validation logs `branch_acc`, the token
+    accuracy on the held-out ones (every action tried from each state). A predictor from before the `prev_action` input
+    can be `init_from`: its previous-action embeddings start at zero, i.e. as the old model."""
     params = {k: v for k, v in locals().items() if k != "vqvae"}
     params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
         if not isinstance(params[k], int) or params[k] <= 0: raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
     if model not in PREDICTORS: raise ValueError(f"unknown predictor {model!r}; choose from {', '.join(PREDICTORS)}")
     if not isinstance(self_rollout, int) or self_rollout < 0: raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
+    if not 0 <= branch_frac < 1: raise ValueError(f"branch_frac must be in [0, 1), got {branch_frac!r}")
     if threads: torch.set_num_threads(threads)
     run = Path(run_dir); run.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
@@ -200,7 +304,14 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
     n_actions = len(load_index(train.fp.episodes[0]["dir"])["action_names"])   # the recorded game's action set
     net = PREDICTORS[model](n_actions=n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
-    if init_from: load_state_strict(net, read_checkpoint(init_from, "predictor")["state_dict"], init_from)
+    if init_from:
+        sd = read_checkpoint(init_from, "predictor")["state_dict"]
+        new = {k: torch.zeros_like(v) for k, v in net.state_dict().items() if k.startswith("act_prev.") and k not in sd}
+        load_state_strict(net, {**sd, **new}, init_from)   # strict: only the previous-action embeddings may be new
+    bp = BranchPairs(Path(branches) / "branches_train.npz", vqvae) if branches else None
+    bv = Path(branches) / "branches_val.npz" if branches else None
+    bv = BranchPairs(bv, vqvae) if bv is not None and bv.exists() else None
+    bvi = torch.from_numpy(np.linspace(0, len(bv) - 1, min(2 * val_pairs, len(bv))).round().astype(np.int64)) if bv else None
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     rw = torch.nonzero(val.fp.history >= rollout_horizon)[:, 0]   # validation rollouts: 32 spread over the val episodes
     rwi = rw[torch.linspace(0, len(rw) - 1, min(32, len(rw))).round().long()] if len(rw) else None
@@ -220,6 +331,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     metrics, t_last = {}, time.time()
     def validate():
         m = evaluate_predictor(net, vqvae, val, vi)
+        if bv is not None: m["branch_acc"] = evaluate_predictor(net, vqvae, bv, bvi, psnr_frames=False)["token_acc"]
         if rwi is not None: m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, rollout_horizon), 2)
         return m
     if init_from and step == 0:   # a fine-tune logs where it starts
@@ -229,14 +341,18 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
         net.train()
         for g in opt.param_groups: g["lr"] = lr_at(step)
         k = int(rng.integers(0, self_rollout + 1)) if self_rollout else 0
-        i = (torch.from_numpy(rng.integers(0, len(train), batch_size)) if k == 0 else
-             eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size))])
-        fp, fc, a, pc, codes = train.batch(i)
+        nb = round(batch_size * branch_frac) if bp is not None else 0   # counterfactual pairs in this batch
+        i = (torch.from_numpy(rng.integers(0, len(train), batch_size - nb)) if k == 0 else
+             eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size - nb))])
+        fp, fc, a, pc, codes, pa = train.batch(i)
         if k:   # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
             win = train.fp.window(i, k)[:, :-1]
             ctx = torch.cat([win[:, :2], free_run(vqvae, win, train.codes[i[:, None] + torch.arange(-k, 0)].long())], 1)
             fp, fc = ctx[:, -2], ctx[:, -1]
-        loss = F.cross_entropy(net(a, fp, fc, pc), codes)
+        if nb:
+            j = torch.from_numpy(rng.integers(0, len(bp), nb))
+            fp, fc, a, pc, codes, pa = (torch.cat([x, y]) for x, y in zip((fp, fc, a, pc, codes, pa), bp.batch(j)))
+        loss = F.cross_entropy(net(a, fp, fc, pc, pa), codes)
         opt.zero_grad(set_to_none=True); loss.backward(); torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0); opt.step()
         step += 1; now = time.time(); elapsed += now - t_last; t_last = now
         bar.update(1); bar.set_postfix(ce=f"{loss.item():.3f}", refresh=False)

@@ -23,22 +23,25 @@ def collapsed(frames) -> torch.Tensor:
     return (x.std(1) < 0.05) | (x.mean(1) < 0.05)
 
 @torch.inference_mode()
-def neural_step(vqvae, predictor, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None):
-    "One batched step: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` -> (next uint8 frames, codes)."
-    codes = sample_codes(predictor(actions, f_prev, f_cur, prev_codes), temperature, generator)
+def neural_step(vqvae, predictor, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None, prev_actions=None):
+    """One batched step: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` and actions `(B,)` (None: no
+    previous step) -> (next uint8 frames, codes)."""
+    codes = sample_codes(predictor(actions, f_prev, f_cur, prev_codes, prev_actions), temperature, generator)
     return to_u8(vqvae.decode(f_cur, codes, f_prev)), codes
 
 @torch.inference_mode()
-def neural_rollout(vqvae, predictor, f_cur, actions, f_prev=None, prev_codes=None, temperature: float = 0.0, seed: int = 0):
-    "Open-loop rollout from uint8 frames `(B, H, W)` following `actions` `(B, T)`: returns uint8 frames `(B, T+1, H, W)`."
+def neural_rollout(vqvae, predictor, f_cur, actions, f_prev=None, prev_codes=None, temperature: float = 0.0, seed: int = 0,
+                   prev_actions=None):
+    """Open-loop rollout from uint8 frames `(B, H, W)` following `actions` `(B, T)`: returns uint8 frames `(B, T+1, H, W)`.
+    `f_prev`, `prev_codes`, `prev_actions`: the step before the start, when known (None: as at an episode start)."""
     f_cur = torch.as_tensor(f_cur); actions = torch.as_tensor(actions).long()
     f_prev = f_cur if f_prev is None else torch.as_tensor(f_prev)
     if prev_codes is None: prev_codes = torch.full((len(f_cur), *vqvae.cfg.grid), vqvae.cfg.codebook_size, dtype=torch.long)
     g = torch.Generator().manual_seed(seed)
     out = [f_cur]
     for t in range(actions.shape[1]):
-        nxt, prev_codes = neural_step(vqvae, predictor, f_prev, f_cur, actions[:, t], prev_codes, temperature, g)
-        f_prev, f_cur = f_cur, nxt; out.append(nxt)
+        nxt, prev_codes = neural_step(vqvae, predictor, f_prev, f_cur, actions[:, t], prev_codes, temperature, g, prev_actions)
+        f_prev, f_cur, prev_actions = f_cur, nxt, actions[:, t]; out.append(nxt)
     return torch.stack(out, 1)
 
 # %% ../nbs/05_simulator.ipynb #c006
@@ -81,7 +84,7 @@ class NeuralEnduro:
                 raise ValueError(f"a start frame must be uint8 {FRAME_SHAPE}, got {f.dtype} {f.shape}")
         self.frame = torch.from_numpy(np.ascontiguousarray(f))[None]; self.prev = self.frame
         self.codes = torch.full((1, *self.vqvae.cfg.grid), self.vqvae.cfg.codebook_size, dtype=torch.long)
-        self.t = 0
+        self.t, self.last_action = 0, None
         return self.frame[0].numpy()
 
     def step(self, action: int, temperature: float | None = None) -> np.ndarray:
@@ -91,8 +94,9 @@ class NeuralEnduro:
             valid = ", ".join(f"{i}={n}" for i, n in enumerate(self.actions))
             raise ValueError(f"invalid action {action!r}; valid actions: {valid}")
         t = self.temperature if temperature is None else self._check_t(temperature)
-        nxt, self.codes = neural_step(self.vqvae, self.predictor, self.prev, self.frame, torch.tensor([int(action)]), self.codes, t, self.gen)
-        self.prev, self.frame = self.frame, nxt; self.t += 1
+        a = torch.tensor([int(action)])
+        nxt, self.codes = neural_step(self.vqvae, self.predictor, self.prev, self.frame, a, self.codes, t, self.gen, self.last_action)
+        self.prev, self.frame, self.last_action = self.frame, nxt, a; self.t += 1
         return nxt[0].numpy()
 
     def rollout(self, actions, temperature: float | None = None) -> np.ndarray:
@@ -103,12 +107,12 @@ class NeuralEnduro:
     def bench(self, n: int = 200) -> dict:
         "Median ms of `step` at batch 1 (action -> displayable frame)."
         if self.frame is None: self.reset()
-        state = (self.frame, self.prev, self.codes, self.t)
+        state = (self.frame, self.prev, self.codes, self.t, self.last_action)
         for _ in range(10): self.step(1)
         ts = []
         for i in range(n):
             t0 = time.perf_counter(); self.step(i % len(self.actions)); ts.append(time.perf_counter() - t0)
-        self.frame, self.prev, self.codes, self.t = state
+        self.frame, self.prev, self.codes, self.t, self.last_action = state
         return dict(step_ms=round(1000 * float(np.median(ts)), 2), fps=round(1000 / (1000 * float(np.median(ts))), 1), threads=torch.get_num_threads())
 
 # %% ../nbs/05_simulator.ipynb #c007
