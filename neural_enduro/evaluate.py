@@ -90,7 +90,7 @@ def _psnr_frames(a: torch.Tensor, b: torch.Tensor) -> float:
     return psnr(F.mse_loss(a.float() / 255, b.float() / 255).item())
 
 def _load(spec, checkpoints_root):
-    "Spec, world model and predictors of the spec's game, and its episodes replayed."
+    "The checked spec, the game's checkpoint folder, its world model and its predictors (by kind)."
     raw = _read_spec(spec) if isinstance(spec, (str, Path)) else spec
     if not isinstance(raw, dict) or "game" not in raw: raise ValueError("a spec needs 'game' and 'episodes'")
     ck = checkpoint_dir(raw["game"], checkpoints_root)   # no checkpoints for the game: say so before anything else
@@ -119,8 +119,8 @@ def controllability(spec, checkpoints_root=CHECKPOINTS_DIR, starts: int = 16, se
     """`controllability_dpsnr` of `evaluate` with `starts` starts per episode and `seeds` draws of the random actions:
     a less noisy reading of the same measure (no one-step figures, no long rollouts)."""
     spec, ck, vq, preds = _load(spec, checkpoints_root)
-    p = preds.get("state") or next(iter(preds.values()), None)
-    if p is None: raise FileNotFoundError(f"no predictor in {ck}")
+    if not preds: raise FileNotFoundError(f"no predictor in {ck}")
+    p = preds["state" if "state" in preds else next(iter(preds))]   # the simulator's predictor, as in `evaluate`
     episodes = _replay(spec, progress); H = max(spec["horizons"])
     st = _starts(episodes, [_codes(vq, f) for f, _ in episodes], H, starts); real = st["real"][:, H]
     gen = neural_rollout(vq, p, st["fc"], st["acts"], st["fp"], st["pcs"], prev_actions=st["pas"])[:, H]

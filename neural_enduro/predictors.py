@@ -93,11 +93,12 @@ def record_branches(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "trai
             if t > 0 and t % every == every // 2:
                 st = ale.cloneState(); nxt1 = []
                 for b in range(A): ale.restoreState(st); nxt1.append(env.step(b)[0])
+                nxt1 = np.stack(nxt1)
                 b2 = rng.choice(A, 2, replace=False); c2 = rng.integers(0, A, 2); n3 = []
                 for b, c in zip(b2, c2): ale.restoreState(st); env.step(int(b)); n3.append(env.step(int(c))[0])
                 ale.restoreState(st)
-                for k, v in dict(pp=pp, prev=prev, cur=obs, act_prev=a_prev, nxt1=np.stack(nxt1), b2=b2, c2=c2,
-                                 nxt2=np.stack(nxt1)[b2], nxt3=np.stack(n3)).items(): ep[k].append(v)
+                for k, v in dict(pp=pp, prev=prev, cur=obs, act_prev=a_prev, nxt1=nxt1, b2=b2, c2=c2,
+                                 nxt2=nxt1[b2], nxt3=np.stack(n3)).items(): ep[k].append(v)
             pp, prev, a_prev = prev, obs, int(a); obs = env.step(int(a))[0]
         env.close()
         if not ep["cur"]: continue
@@ -309,8 +310,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
         new = {k: torch.zeros_like(v) for k, v in net.state_dict().items() if k.startswith("act_prev.") and k not in sd}
         load_state_strict(net, {**sd, **new}, init_from)   # strict: only the previous-action embeddings may be new
     bp = BranchPairs(Path(branches) / "branches_train.npz", vqvae) if branches else None
-    bv = Path(branches) / "branches_val.npz" if branches else None
-    bv = BranchPairs(bv, vqvae) if bv is not None and bv.exists() else None
+    bv = BranchPairs(Path(branches) / "branches_val.npz", vqvae) if branches and (Path(branches) / "branches_val.npz").exists() else None
     bvi = torch.from_numpy(np.linspace(0, len(bv) - 1, min(2 * val_pairs, len(bv))).round().astype(np.int64)) if bv else None
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     rw = torch.nonzero(val.fp.history >= rollout_horizon)[:, 0]   # validation rollouts: 32 spread over the val episodes
