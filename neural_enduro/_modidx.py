@@ -340,4 +340,5 @@ d = { 'settings': { 'branch': 'main',
                                      'neural_enduro.vqvae.read_checkpoint': ('vqvae.html#read_checkpoint', 'neural_enduro/vqvae.py'),
                                      'neural_enduro.vqvae.save_checkpoint': ('vqvae.html#save_checkpoint', 'neural_enduro/vqvae.py'),
                                      'neural_enduro.vqvae.seed_config': ('vqvae.html#seed_config', 'neural_enduro/vqvae.py'),
-                                     'neural_enduro.vqvae.to_u8': ('vqvae.html#to_u8', 'neural_enduro/vqvae.py')}}}
+                                     'neural_enduro.vqvae.to_u8': ('vqvae.html#to_u8', 'neural_enduro/vqvae.py'),
+                                     'neural_enduro.vqvae.traced': ('vqvae.html#traced', 'neural_enduro/vqvae.py')}}}

@@ -49,15 +49,20 @@ def bench(what: Param("what to benchmark: all, collect, decoder, simulator, dqn 
         from neural_enduro.vqvae import load_vqvae, bench_decoder
         from neural_enduro.evaluate import checkpoint_dir
         d = checkpoint_dir("Enduro")
-        res = {"default": bench_decoder(load_vqvae(d / "vqvae.pt"))["decoder_step_ms"]}
-        if (d / "vqvae_seed.pt").exists(): res["seed"] = bench_decoder(load_vqvae(d / "vqvae_seed.pt"), n=20)["decoder_step_ms"]
-        return {"decoder_step_ms": res, "batch": 1, "threads": __import__("torch").get_num_threads()}
-    def simulator():   # as shipped (channels-last weights), then the same models in PyTorch's default layout
-        import torch
+        res = {"default": bench_decoder(load_vqvae(d / "vqvae.pt"), n=300)}
+        if (d / "vqvae_seed.pt").exists(): res["seed"] = bench_decoder(load_vqvae(d / "vqvae_seed.pt"), n=20)
+        return {"decoder_step_ms": {k: r["decoder_step_ms"] for k, r in res.items()},
+                "decoder_step_ms_eager": {k: r["decoder_step_ms_eager"] for k, r in res.items()},
+                "batch": 1, "threads": __import__("torch").get_num_threads()}
+    def simulator():   # as the game runs (traced models), and the same models eager; 3 alternating rounds of 200 steps
+        import numpy as np
         from neural_enduro.simulator import NeuralEnduro
-        g = NeuralEnduro.from_checkpoints("Enduro"); out = {"simulator": g.bench(n=300), "batch": 1}
-        for m in (g.vqvae, g.predictor): m.to(memory_format=torch.contiguous_format)
-        return dict(out, simulator_default_layout=g.bench(n=300))
+        g = NeuralEnduro.from_checkpoints("Enduro"); e = NeuralEnduro(g.vqvae, g.predictor, jit=False)
+        runs = {"simulator": [], "simulator_eager": []}
+        for _ in range(3):
+            for k, sim in (("simulator", g), ("simulator_eager", e)): runs[k].append(sim.bench(n=200)["step_ms"])
+        return {**{k: dict(step_ms=round(float(np.median(v)), 2), fps=round(1000 / float(np.median(v)), 1), rounds=v)
+                   for k, v in runs.items()}, "batch": 1, "threads": __import__("torch").get_num_threads()}
     def dqn():
         from neural_enduro.agent import bench_update
         return {"dqn_update": bench_update()}

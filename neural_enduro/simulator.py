@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from .env import make_env, check_actions, action_names, resolve_game, game_name, FRAME_SHAPE
 from .data import start_frames, save_gif
-from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DIR, to_u8
+from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DIR, to_u8, traced
 from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, sample_codes
 
 # %% auto #0
@@ -47,7 +47,8 @@ def neural_rollout(vqvae, predictor, f_cur, actions, f_prev=None, prev_codes=Non
 # %% ../nbs/05_simulator.ipynb #c006
 class NeuralEnduro:
     "A neural game: `reset(start)`, then `step(action)` returns the next 210x160 uint8 frame."
-    def __init__(self, vqvae: LatentActionVQVAE, predictor, game: str = "Enduro", temperature: float = 0.0, seed: int = 0):
+    def __init__(self, vqvae: LatentActionVQVAE, predictor, game: str = "Enduro", temperature: float = 0.0, seed: int = 0,
+                 jit: bool = True):
         # channels-last weights: the layout in which batch-1 convolutions run fastest on this CPU (same outputs)
         self.vqvae, self.predictor = (m.eval().to(memory_format=torch.channels_last) for m in (vqvae, predictor))
         self.game = game_name(game)
@@ -55,6 +56,13 @@ class NeuralEnduro:
         self.temperature = self._check_t(temperature)
         self.gen = torch.Generator().manual_seed(seed)
         self.frame = None
+        self._predict, self._decode = self.predictor, self.vqvae.decode
+        if jit:   # batch-1 graphs, traced on random frames and the "no previous step" codes and action
+            g = torch.Generator().manual_seed(0); f = torch.randint(0, 256, (2, 1, *FRAME_SHAPE), dtype=torch.uint8, generator=g)
+            a, none_a = torch.tensor([1]), torch.tensor([self.predictor.n_actions])
+            none_c = torch.full((1, *vqvae.cfg.grid), vqvae.cfg.codebook_size, dtype=torch.long)
+            self._predict = traced(self.predictor, "forward", a, f[0], f[1], none_c, none_a)
+            self._decode = traced(self.vqvae, "decode", f[1], torch.zeros_like(none_c), f[0])
 
     @classmethod
     def from_checkpoints(cls, game: str = "Enduro", predictor: str = "state", root=CHECKPOINTS_DIR, **kwargs):
@@ -84,7 +92,7 @@ class NeuralEnduro:
                 raise ValueError(f"a start frame must be uint8 {FRAME_SHAPE}, got {f.dtype} {f.shape}")
         self.frame = torch.from_numpy(np.ascontiguousarray(f))[None]; self.prev = self.frame
         self.codes = torch.full((1, *self.vqvae.cfg.grid), self.vqvae.cfg.codebook_size, dtype=torch.long)
-        self.t, self.last_action = 0, None
+        self.t, self.last_action = 0, torch.tensor([self.predictor.n_actions])   # n_actions: no previous step
         return self.frame[0].numpy()
 
     def step(self, action: int, temperature: float | None = None) -> np.ndarray:
@@ -95,7 +103,9 @@ class NeuralEnduro:
             raise ValueError(f"invalid action {action!r}; valid actions: {valid}")
         t = self.temperature if temperature is None else self._check_t(temperature)
         a = torch.tensor([int(action)])
-        nxt, self.codes = neural_step(self.vqvae, self.predictor, self.prev, self.frame, a, self.codes, t, self.gen, self.last_action)
+        with torch.inference_mode():   # neural_step, on the (traced) batch-1 models
+            self.codes = sample_codes(self._predict(a, self.prev, self.frame, self.codes, self.last_action), t, self.gen)
+            nxt = to_u8(self._decode(self.frame, self.codes, self.prev))
         self.prev, self.frame, self.last_action = self.frame, nxt, a; self.t += 1
         return nxt[0].numpy()
 

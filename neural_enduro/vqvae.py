@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_vqvae.ipynb #c003
 from __future__ import annotations
-import json, os, math, time, dataclasses
+import json, os, math, time, dataclasses, warnings
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
@@ -15,7 +15,8 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['CONFIGS', 'CHECKPOINTS_DIR', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'FiniteScalarQuantizer', 'UNetEncoder',
            'UNetDecoder', 'SeedEncoder', 'SeedDecoder', 'LatentActionVQVAE', 'save_checkpoint', 'read_checkpoint',
-           'load_state_strict', 'checkpoint_dir', 'load_vqvae', 'psnr', 'to_u8', 'codebook_stats', 'bench_decoder']
+           'load_state_strict', 'checkpoint_dir', 'load_vqvae', 'psnr', 'to_u8', 'codebook_stats', 'traced',
+           'bench_decoder']
 
 # %% ../nbs/02_vqvae.ipynb #c005
 @dataclass
@@ -354,13 +355,33 @@ def codebook_stats(idx, K: int) -> dict:
 
 # %% ../nbs/02_vqvae.ipynb #c028
 @torch.inference_mode()
+def traced(module: nn.Module, method: str, *example, atol: float = 1e-4):
+    """`module.<method>` as a frozen TorchScript graph for inputs shaped like `example` (the simulator's: batch 1).
+    Same ops without the Python and module-call overhead; checked against the eager call on `example`."""
+    class Call(nn.Module):
+        def __init__(self): super().__init__(); self.m = module
+        def forward(self, *args): return getattr(self.m, method)(*args)
+    with torch.inference_mode(), warnings.catch_warnings():
+        # torch.jit's deprecation notice, and GroupNorm's batch-size check (harmless: the shapes are fixed)
+        warnings.simplefilter("ignore", DeprecationWarning); warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        fn = torch.jit.freeze(torch.jit.trace(Call().eval(), example))
+        want, got = getattr(module, method)(*example), fn(*example)
+    if got.shape != want.shape or not torch.allclose(got.float(), want.float(), atol=atol):
+        raise RuntimeError(f"traced {type(module).__name__}.{method} differs from the eager call; use it untraced")
+    return fn
+
+@torch.inference_mode()
 def bench_decoder(model: LatentActionVQVAE, n: int = 100, threads: int | None = None) -> dict:
-    "Median ms of `decode` at batch 1 (code lookup + decoder + clamp)."
+    """Median ms of `decode` at batch 1 (code lookup + decoder + clamp) on uint8 frames, as the simulator runs it
+    (`traced`) and eager; the two alternate call by call."""
     if threads: torch.set_num_threads(threads)
-    model = model.eval(); H, W = model.cfg.frame_shape
-    f, fp = torch.rand(2, 1, H, W); idx = torch.randint(0, model.cfg.codebook_size, (1, *model.cfg.grid))
-    for _ in range(10): model.decode(f, idx, fp)
-    ts = []
-    for _ in range(n):
-        t0 = time.perf_counter(); model.decode(f, idx, fp); ts.append(time.perf_counter() - t0)
-    return dict(decoder_step_ms=round(1000 * float(np.median(ts)), 2), threads=torch.get_num_threads(), config=model.cfg.name)
+    model = model.eval(); g = torch.Generator().manual_seed(0)
+    f, fp = torch.randint(0, 256, (2, 1, *model.cfg.frame_shape), dtype=torch.uint8, generator=g)
+    idx = torch.randint(0, model.cfg.codebook_size, (1, *model.cfg.grid), generator=g)
+    calls = dict(traced=traced(model, "decode", f, idx, fp), eager=model.decode); ts = {k: [] for k in calls}
+    for i in range(n + 10):
+        for k, fn in calls.items():
+            t0 = time.perf_counter(); fn(f, idx, fp)
+            if i >= 10: ts[k].append(time.perf_counter() - t0)   # 10 warm-up calls
+    ms = {k: round(1000 * float(np.median(v)), 2) for k, v in ts.items()}
+    return dict(decoder_step_ms=ms["traced"], decoder_step_ms_eager=ms["eager"], threads=torch.get_num_threads(), config=model.cfg.name)
