@@ -62,12 +62,14 @@ bench: install
 # the codes of at most 80,000 frames per recording (about 210,000 pairs), then 4,000 more steps on all 373,000
 # training pairs (encoding them all takes about 25 minutes once, cached in runs/latents_mix), then 1,500 steps
 # with the previous action as an input and half of each batch counterfactual pairs from the emulator (every action
-# tried from saved states of 5 train episodes per recording, runs/branches, made first: about 8 minutes).
+# tried from saved states of 5 train episodes per recording, runs/branches, made first: about 8 minutes), then 1,500
+# steps with a quarter of each batch from those and a quarter held-action pairs (every 64 steps each action held for 6
+# steps, runs/holds, made first: about 5 minutes).
 # lr 0.0005: at 0.001 the mix run diverged between steps 1,500 and 2,000 (train MSE x6, codes worth 0.05 dB, 89 codes used).
 DATA := -y "data_dirs: [data/episodes/driver, data/episodes/random]"
 MIX := -y "data_dirs: [data/episodes/driver, data/episodes/random, data/episodes/dqn]"
 PM := $(BIN)/papermill --no-progress-bar
-RUNS := mkdir -p runs/vqvae_warp runs/vqvae_selfroll runs/vqvae_selfroll2 runs/vqvae_seed runs/pred_state_mix runs/pred_state_all runs/pred_state_branch runs/pred_action_mix runs/pred_action_seed
+RUNS := mkdir -p runs/vqvae_warp runs/vqvae_selfroll runs/vqvae_selfroll2 runs/vqvae_seed runs/pred_state_mix runs/pred_state_all runs/pred_state_branch runs/pred_state_hold runs/pred_action_mix runs/pred_action_seed
 data: install
 	$(BIN)/neural-enduro collect --policy driver --steps 200000 --out data/episodes/driver --seed 0
 	$(BIN)/neural-enduro collect --policy random --steps 60000 --out data/episodes/random --seed 1000
@@ -96,6 +98,11 @@ train-predictors: install
 	  -p cache_dir runs/latents_mix -p frames_dir runs/frames $(MIX)
 	$(PM) nbs/04_predictors.ipynb runs/pred_state_branch/train.ipynb -p run_dir runs/pred_state_branch -p model state \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p init_from runs/pred_state_all/best.pt -p branches runs/branches \
+	  -p steps 1500 -p batch_size 64 -p lr 0.0003 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 250 -p threads 2 \
+	  -p cache_dir runs/latents_mix -p frames_dir runs/frames $(MIX)
+	$(PM) nbs/04_predictors.ipynb runs/pred_state_hold/train.ipynb -p run_dir runs/pred_state_hold -p model state \
+	  -p vqvae_path checkpoints/enduro/vqvae.pt -p init_from runs/pred_state_branch/best.pt -p branches runs/branches \
+	  -p branch_frac 0.25 -p holds runs/holds -p hold_frac 0.25 \
 	  -p steps 1500 -p batch_size 64 -p lr 0.0003 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 250 -p threads 2 \
 	  -p cache_dir runs/latents_mix -p frames_dir runs/frames $(MIX) -p publish_to checkpoints/enduro/predictor_state.pt
 	$(PM) nbs/04_predictors.ipynb runs/pred_action_mix/train.ipynb -p run_dir runs/pred_action_mix -p model action \

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .env import replay, game_name, check_actions
+from .env import replay, game_name, check_actions, make_env, action_names
 from .data import REPO_ROOT, load_index, load_episode
 from .vqvae import load_vqvae, bench_decoder, psnr, codebook_stats, checkpoint_dir, CHECKPOINTS_DIR
 from .train_vqvae import evaluate_pairs, free_run
@@ -18,7 +18,7 @@ from .predictors import load_predictor
 from .simulator import NeuralEnduro, neural_rollout, neural_step, collapsed
 
 # %% auto #0
-__all__ = ['load_spec', 'load_spec_dict', 'make_spec', 'controllability', 'evaluate']
+__all__ = ['load_spec', 'load_spec_dict', 'make_spec', 'controllability', 'evaluate', 'steering']
 
 # %% ../nbs/07_evaluate.ipynb #c004
 def _read_spec(path):
@@ -178,4 +178,49 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
     out.setdefault("step_ms", out["decoder_step_ms"])   # no predictor shipped: the decoder is the whole step
     if seed_vq is not None: out["seed_decoder_step_ms"] = bench_decoder(seed_vq, n=20)["decoder_step_ms"]
     out["eval_seconds"] = round(time.time() - t0, 1)
+    return out
+
+# %% ../nbs/07_evaluate.ipynb #s002
+@torch.no_grad()
+def steering(spec, checkpoints_root=CHECKPOINTS_DIR, pairs=((7, 8), (1, 4)), starts: int = 24, horizon: int = 15,
+             max_steps: int = 1500, progress: bool = False) -> dict:
+    """For each action pair (A, B): from `starts` real states spread over the first `max_steps` steps of each spec
+    episode, A or B held for `horizon` steps in the emulator and in the neural game (see above)."""
+    spec, ck, vq, preds = _load(spec, checkpoints_root)
+    if not preds: raise FileNotFoundError(f"no predictor in {ck}")
+    p = preds["state" if "state" in preds else next(iter(preds))]; names = action_names(spec["game"])
+    acts_used = sorted({a for pr in pairs for a in pr})
+    if any(not 0 <= a < len(names) for a in acts_used): check_actions(spec["game"], acts_used)   # names the valid actions
+    ctx, real = [], {a: [] for a in acts_used}
+    for ep in tqdm(spec["episodes"], desc="steering", disable=not progress):
+        acts = np.asarray(ep["actions"]); T = min(len(acts), max_steps) - horizon - 2
+        if T < 2: continue
+        at = set(np.linspace(2, T, starts).round().astype(int).tolist())
+        env = make_env(spec["game"]); ale = env.unwrapped.ale; f, _ = env.reset(seed=int(ep["seed"])); fr = [f]
+        for t, a in enumerate(acts[:max(at) + 1]):
+            if t in at:
+                st = ale.cloneState(); ctx.append((fr[t - 2], fr[t - 1], fr[t], int(acts[t - 1])))
+                for b in acts_used:
+                    ale.restoreState(st); real[b].append(np.stack([env.step(b)[0] for _ in range(horizon)]))
+                ale.restoreState(st)
+            fr.append(env.step(int(a))[0])
+        env.close()
+    if not ctx: raise ValueError(f"the spec's episodes are shorter than {horizon} + 4 steps")
+    fpp, fp, fc = (torch.from_numpy(np.stack([c[k] for c in ctx])) for k in range(3)); pa = torch.tensor([c[3] for c in ctx])
+    pcs = vq.encode(fp, fc, fpp); N = len(fc)
+    neural = {b: neural_rollout(vq, p, fc, torch.full((N, horizon), b), fp, pcs, prev_actions=pa)[:, -1] for b in acts_used}
+    real = {b: torch.from_numpy(np.stack(v)) for b, v in real.items()}
+    # the world model alone: its decoder open-loop on the encoder's codes of the real branch (no predictor)
+    wm = {b: torch.cat([free_run(vq, torch.cat([fp[i:i + 32, None], fc[i:i + 32, None], real[b][i:i + 32]], 1))[:, -1]
+                        for i in range(0, N, 32)]) for b in acts_used}
+    real = {b: v[:, -1] for b, v in real.items()}
+    ps = lambda x, y: 10 * torch.log10(1 / ((x.float() - y.float()) / 255).pow(2).flatten(1).mean(1).clamp_min(1e-10))
+    right = lambda g, a, b: (ps(g[a], real[a]) + ps(g[b], real[b]) > ps(g[a], real[b]) + ps(g[b], real[a])).float().mean().item()
+    out = dict(starts=N, horizon=horizon)
+    for a, b in pairs:
+        match = (ps(neural[a], real[a]) + ps(neural[b], real[b])) / 2; cross = (ps(neural[a], real[b]) + ps(neural[b], real[a])) / 2
+        out[f"{names[a]}/{names[b]}"] = dict(
+            real_ab=round(ps(real[a], real[b]).mean().item(), 2), neural_ab=round(ps(neural[a], neural[b]).mean().item(), 2),
+            match=round(match.mean().item(), 2), cross=round(cross.mean().item(), 2), right_share=round(right(neural, a, b), 3),
+            world_model_ab=round(ps(wm[a], wm[b]).mean().item(), 2), world_model_right_share=round(right(wm, a, b), 3))
     return out

@@ -19,9 +19,9 @@ from .vqvae import (LatentActionVQVAE, load_vqvae, save_checkpoint, read_checkpo
 from .train_vqvae import FramePairs, free_run
 
 # %% auto #0
-__all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'ActionToLatentMLP',
-           'ActionStateToLatent', 'sample_codes', 'load_predictor', 'evaluate_predictor', 'rollout_psnr',
-           'train_predictor', 'publish_predictor']
+__all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
+           'HoldPairs', 'hold_contrast', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes', 'load_predictor',
+           'evaluate_predictor', 'rollout_psnr', 'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -72,6 +72,16 @@ class LatentPairs:
         return f_prev, f_cur, self.fp.actions[i], prev_codes, self.codes[i].long(), prev_action
 
 # %% ../nbs/04_predictors.ipynb #b002
+def _open_pairs(obj, path, vqvae: LatentActionVQVAE, maker: str, keys):
+    "Load the arrays `keys` of a `maker` file onto `obj`, checked against the world model that made its codes; returns the file."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"no file {path}: make it with {maker}")
+    z = np.load(path)
+    if str(z["key"]) != _codes_key(vqvae): raise ValueError(f"{path} holds codes of another world model: re-run {maker}")
+    obj.action_names = json.loads(str(z["action_names"])); obj.A, obj.K = len(obj.action_names), vqvae.cfg.codebook_size
+    for k in keys: setattr(obj, k, torch.from_numpy(z[k]))
+    return z
+
 @torch.no_grad()
 def record_branches(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "train", every: int = 8, max_episodes: int = 5,
                     seed: int = 0, batch: int = 64, progress: bool = True) -> Path:
@@ -120,12 +130,7 @@ class BranchPairs:
     """The pairs of a `record_branches` file, as `LatentPairs.batch` gives them. Pair `i` of state `i // (A + 2)`:
     the first A are one step under each action, the last 2 the second steps."""
     def __init__(self, path, vqvae: LatentActionVQVAE):
-        path = Path(path)
-        if not path.exists(): raise FileNotFoundError(f"no branch file {path}: make it with record_branches")
-        z = np.load(path)
-        if str(z["key"]) != _codes_key(vqvae): raise ValueError(f"{path} holds codes of another world model: re-run record_branches")
-        self.action_names = json.loads(str(z["action_names"])); self.A, self.K = len(self.action_names), vqvae.cfg.codebook_size
-        for k in ("prev", "cur", "act_prev", "pcodes", "codes1", "b2", "c2", "nxt2", "codes2"): setattr(self, k, torch.from_numpy(z[k]))
+        _open_pairs(self, path, vqvae, "record_branches", ("prev", "cur", "act_prev", "pcodes", "codes1", "b2", "c2", "nxt2", "codes2"))
     def __len__(self): return len(self.cur) * (self.A + 2)
     def batch(self, i):
         "(frame t-1, frame t, action, previous codes, codes, previous action) for pair indices `i`."
@@ -151,6 +156,78 @@ def action_lag(game: str = "Enduro", seed: int = 0, actions=None, steps: int = 4
     env.close(); h = np.array(hits)
     return dict(steps=len(h), changes_t1=round(float(h[:, 0].mean()), 3), changes_t2=round(float(h[:, 1].mean()), 3),
                 pattern_t1="".join("1" if x else "0" for x in h[:, 0]), pattern_t2="".join("1" if x else "0" for x in h[:, 1]))
+
+# %% ../nbs/04_predictors.ipynb #h002
+@torch.no_grad()
+def record_holds(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "train", every: int = 64, hold: int = 6,
+                 max_episodes: int = 5, batch: int = 64, progress: bool = True) -> Path:
+    """Every `every` steps of the recorded `split` episodes, each action held for `hold` steps from the saved emulator
+    state; written to `out` (.npz, atomically) as a frame table and, per transition, the indices of frames t-1 and t,
+    the action, the previous codes and action, and the world model's codes."""
+    for k, v in dict(every=every, hold=hold).items():
+        if not isinstance(v, int) or v <= 0: raise ValueError(f"{k} must be a positive integer, got {v!r}")
+    dirs = [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
+    plan = [(d, e) for d in dirs for e in [e for e in load_index(d)["episodes"] if e["split"] == split][:max_episodes]]
+    if not plan: raise ValueError(f"no {split} episodes in {dirs}")
+    game = load_index(dirs[0])["game"]
+    frames, trip, meta = [], [], []   # trip: (index of t-1, t, t+1) to encode; meta: (action, previous action, step in branch)
+    for d, e in tqdm(plan, desc=f"hold {split} episodes", disable=not progress):
+        acts = load_episode(d, e["id"])["actions"]; env = make_env(game); ale = env.unwrapped.ale
+        obs, _ = env.reset(seed=int(e["seed"])); A = env.action_space.n; pp = prev = obs; a_prev = A
+        for t, a in enumerate(acts):
+            if t >= 2 and t % every == every // 2 and t + hold < len(acts):
+                st = ale.cloneState(); base = len(frames); frames += [pp, prev, obs]
+                trip.append((base, base + 1, base + 2)); meta.append((-1, a_prev, -1))   # the real t-1 -> t: previous codes
+                for b in range(A):
+                    ale.restoreState(st); seq = [base + 1, base + 2]
+                    for k in range(hold):
+                        frames.append(env.step(b)[0]); seq.append(len(frames) - 1)
+                        trip.append((seq[-3], seq[-2], seq[-1])); meta.append((b, a_prev if k == 0 else b, k))
+                ale.restoreState(st)
+            pp, prev, a_prev = prev, obs, int(a); obs = env.step(int(a))[0]
+        env.close()
+    if not trip: raise ValueError(f"no {split} episode is long enough to hold actions every {every} steps")
+    fr = torch.from_numpy(np.stack(frames)); tr = torch.tensor(trip); meta = torch.tensor(meta)
+    codes = torch.cat([vqvae.encode(fr[tr[i:i + batch, 1]], fr[tr[i:i + batch, 2]], fr[tr[i:i + batch, 0]]).to(torch.uint8)
+                       for i in tqdm(range(0, len(tr), batch), desc="encode", disable=not progress)])
+    real = meta[:, 0] < 0; owner = torch.cumsum(real.long(), 0) - 1   # each transition's state (its real t-1 -> t row)
+    first = torch.nonzero(real)[:, 0]; keep = ~real
+    pidx = torch.where(meta[:, 2] == 0, first[owner], torch.arange(len(tr)) - 1)   # previous codes: real ones, then the branch's
+    arrays = dict(frames=fr.numpy(), i_prev=tr[keep, 0].int().numpy(), i_cur=tr[keep, 1].int().numpy(),
+                  action=meta[keep, 0].to(torch.uint8).numpy(), act_prev=meta[keep, 1].to(torch.uint8).numpy(),
+                  pcodes=codes[pidx[keep]].numpy(), codes=codes[keep].numpy())
+    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True); tmp = out.with_suffix(".tmp.npz")
+    np.savez(tmp, key=_codes_key(vqvae), action_names=json.dumps(action_names(game)), every=every, hold=hold, split=split,
+             dirs=json.dumps([str(d) for d in dirs]), **arrays)
+    os.replace(tmp, out)
+    return out
+
+class HoldPairs:
+    "The transitions of a `record_holds` file, as `LatentPairs.batch` gives them."
+    def __init__(self, path, vqvae: LatentActionVQVAE):
+        z = _open_pairs(self, path, vqvae, "record_holds", ("frames", "i_prev", "i_cur", "action", "act_prev", "pcodes", "codes"))
+        self.hold = int(z["hold"])
+    def __len__(self): return len(self.codes)
+    def batch(self, i):
+        "(frame t-1, frame t, action, previous codes, codes, previous action) for pair indices `i`."
+        return (self.frames[self.i_prev[i].long()], self.frames[self.i_cur[i].long()], self.action[i].long(),
+                self.pcodes[i].long(), self.codes[i].long(), self.act_prev[i].long())
+
+@torch.no_grad()
+def hold_contrast(model, hp: HoldPairs, a: int, b: int) -> list[dict]:
+    """Actions `a` vs `b` held from the same states of `hp`, per step of the hold: the share of positions where their
+    true codes differ, the model's accuracy there (under a and under b), and the share of those positions where its own
+    predictions for a and b differ (1: it always answers the two actions differently)."""
+    model.eval(); S = len(hp) // (hp.A * hp.hold); out = []
+    for k in range(hp.hold):
+        (fa, fb), pred = [torch.arange(S) * hp.A * hp.hold + x * hp.hold + k for x in (a, b)], {}
+        for x, i in ((a, fa), (b, fb)):
+            fp, fc, act, pc, codes, pa = hp.batch(i); pred[x] = (model(act, fp, fc, pc, pa).argmax(1), codes)
+        diff = pred[a][1] != pred[b][1]
+        out.append(dict(step=k, codes_differ=round(diff.float().mean().item(), 3),
+                        acc_there=[round((pred[x][0] == pred[x][1])[diff].float().mean().item(), 3) for x in (a, b)],
+                        predictions_differ=round((pred[a][0] != pred[b][0])[diff].float().mean().item(), 3)))
+    return out
 
 # %% ../nbs/04_predictors.ipynb #c008
 class ActionToLatentMLP(nn.Module):
@@ -268,7 +345,8 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
 def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, model="state", steps=30, batch_size=16,
                     lr=1e-3, max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0,
                     threads=None, progress=True, vqvae=None, cache_dir=None, frames_dir=None, init_from=None,
-                    self_rollout: int = 0, rollout_horizon: int = 15, branches=None, branch_frac: float = 0.5) -> dict:
+                    self_rollout: int = 0, rollout_horizon: int = 15, branches=None, branch_frac: float = 0.5,
+                    holds=None, hold_frac: float = 0.0) -> dict:
     """Train (or resume) an action-to-latent predictor on the world model's codes; returns the last validation metrics.
     The encoded pairs are cached in `cache_dir` (default `run_dir`), so runs on the same world model can share them;
     `frames_dir` keeps the frames in a memory-mapped cache there instead of RAM (see `FramePairs`).
@@ -281,7 +359,9 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     `branches`: a folder with `record_branches` files `branches_train.npz` (and `branches_val.npz`); a share
     `branch_frac` of every batch then comes from those counterfactual pairs, and validation logs `branch_acc`, the token
     accuracy on the held-out ones (every action tried from each state). A predictor from before the `prev_action` input
-    can be `init_from`: its previous-action embeddings start at zero, i.e. as the old model."""
+    can be `init_from`: its previous-action embeddings start at zero, i.e. as the old model. `holds`: a folder with
+    `record_holds` files `holds_train.npz` (and `holds_val.npz`); a share `hold_frac` of every batch comes from them, and
+    validation logs `hold_acc`."""
     params = {k: v for k, v in locals().items() if k != "vqvae"}
     params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
@@ -289,6 +369,8 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     if model not in PREDICTORS: raise ValueError(f"unknown predictor {model!r}; choose from {', '.join(PREDICTORS)}")
     if not isinstance(self_rollout, int) or self_rollout < 0: raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
     if not 0 <= branch_frac < 1: raise ValueError(f"branch_frac must be in [0, 1), got {branch_frac!r}")
+    if not 0 <= hold_frac < 1 or branch_frac * bool(branches) + hold_frac >= 1:
+        raise ValueError(f"hold_frac must be in [0, 1) and leave recorded pairs beside branch_frac, got {hold_frac!r}")
     if threads: torch.set_num_threads(threads)
     run = Path(run_dir); run.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
@@ -312,6 +394,9 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     bp = BranchPairs(Path(branches) / "branches_train.npz", vqvae) if branches else None
     bv = BranchPairs(Path(branches) / "branches_val.npz", vqvae) if branches and (Path(branches) / "branches_val.npz").exists() else None
     bvi = torch.from_numpy(np.linspace(0, len(bv) - 1, min(2 * val_pairs, len(bv))).round().astype(np.int64)) if bv else None
+    hp = HoldPairs(Path(holds) / "holds_train.npz", vqvae) if holds and hold_frac > 0 else None
+    hv = HoldPairs(Path(holds) / "holds_val.npz", vqvae) if hp and (Path(holds) / "holds_val.npz").exists() else None
+    hvi = torch.from_numpy(np.linspace(0, len(hv) - 1, min(2 * val_pairs, len(hv))).round().astype(np.int64)) if hv else None
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     rw = torch.nonzero(val.fp.history >= rollout_horizon)[:, 0]   # validation rollouts: 32 spread over the val episodes
     rwi = rw[torch.linspace(0, len(rw) - 1, min(32, len(rw))).round().long()] if len(rw) else None
@@ -332,6 +417,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     def validate():
         m = evaluate_predictor(net, vqvae, val, vi)
         if bv is not None: m["branch_acc"] = evaluate_predictor(net, vqvae, bv, bvi, psnr_frames=False)["token_acc"]
+        if hv is not None: m["hold_acc"] = evaluate_predictor(net, vqvae, hv, hvi, psnr_frames=False)["token_acc"]
         if rwi is not None: m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, rollout_horizon), 2)
         return m
     if init_from and step == 0:   # a fine-tune logs where it starts
@@ -342,8 +428,9 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
         for g in opt.param_groups: g["lr"] = lr_at(step)
         k = int(rng.integers(0, self_rollout + 1)) if self_rollout else 0
         nb = round(batch_size * branch_frac) if bp is not None else 0   # counterfactual pairs in this batch
-        i = (torch.from_numpy(rng.integers(0, len(train), batch_size - nb)) if k == 0 else
-             eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size - nb))])
+        nh = round(batch_size * hold_frac) if hp is not None else 0     # held-action pairs
+        i = (torch.from_numpy(rng.integers(0, len(train), batch_size - nb - nh)) if k == 0 else
+             eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size - nb - nh))])
         fp, fc, a, pc, codes, pa = train.batch(i)
         if k:   # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
             win = train.fp.window(i, k)[:, :-1]
@@ -352,6 +439,9 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
         if nb:
             j = torch.from_numpy(rng.integers(0, len(bp), nb))
             fp, fc, a, pc, codes, pa = (torch.cat([x, y]) for x, y in zip((fp, fc, a, pc, codes, pa), bp.batch(j)))
+        if nh:
+            j = torch.from_numpy(rng.integers(0, len(hp), nh))
+            fp, fc, a, pc, codes, pa = (torch.cat([x, y]) for x, y in zip((fp, fc, a, pc, codes, pa), hp.batch(j)))
         loss = F.cross_entropy(net(a, fp, fc, pc, pa), codes)
         opt.zero_grad(set_to_none=True); loss.backward(); torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0); opt.step()
         step += 1; now = time.time(); elapsed += now - t_last; t_last = now
