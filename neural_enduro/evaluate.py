@@ -183,9 +183,10 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
 # %% ../nbs/07_evaluate.ipynb #s002
 @torch.no_grad()
 def steering(spec, checkpoints_root=CHECKPOINTS_DIR, pairs=((7, 8), (1, 4)), starts: int = 24, horizon: int = 15,
-             max_steps: int = 1500, progress: bool = False) -> dict:
+             max_steps: int = 1500, progress: bool = False, details: bool = False) -> dict:
     """For each action pair (A, B): from `starts` real states spread over the first `max_steps` steps of each spec
-    episode, A or B held for `horizon` steps in the emulator and in the neural game (see above)."""
+    episode, A or B held for `horizon` steps in the emulator and in the neural game (see above). `details` adds
+    `_frames`: the last frames, {action: (real, neural, world model)}, each `(starts, H, W)` uint8."""
     spec, ck, vq, preds = _load(spec, checkpoints_root)
     if not preds: raise FileNotFoundError(f"no predictor in {ck}")
     p = preds["state" if "state" in preds else next(iter(preds))]; names = action_names(spec["game"])
@@ -223,4 +224,5 @@ def steering(spec, checkpoints_root=CHECKPOINTS_DIR, pairs=((7, 8), (1, 4)), sta
             real_ab=round(ps(real[a], real[b]).mean().item(), 2), neural_ab=round(ps(neural[a], neural[b]).mean().item(), 2),
             match=round(match.mean().item(), 2), cross=round(cross.mean().item(), 2), right_share=round(right(neural, a, b), 3),
             world_model_ab=round(ps(wm[a], wm[b]).mean().item(), 2), world_model_right_share=round(right(wm, a, b), 3))
+    if details: out["_frames"] = {names[b]: (real[b], neural[b], wm[b]) for b in acts_used}
     return out
