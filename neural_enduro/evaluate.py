@@ -190,8 +190,7 @@ def steering(spec, checkpoints_root=CHECKPOINTS_DIR, pairs=((7, 8), (1, 4)), sta
     spec, ck, vq, preds = _load(spec, checkpoints_root)
     if not preds: raise FileNotFoundError(f"no predictor in {ck}")
     p = preds["state" if "state" in preds else next(iter(preds))]; names = action_names(spec["game"])
-    acts_used = sorted({a for pr in pairs for a in pr})
-    if any(not 0 <= a < len(names) for a in acts_used): check_actions(spec["game"], acts_used)   # names the valid actions
+    acts_used = check_actions(spec["game"], sorted({a for pr in pairs for a in pr})).tolist()   # an error names the valid ones
     ctx, real = [], {a: [] for a in acts_used}
     for ep in tqdm(spec["episodes"], desc="steering", disable=not progress):
         acts = np.asarray(ep["actions"]); T = min(len(acts), max_steps) - horizon - 2

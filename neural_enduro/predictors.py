@@ -82,6 +82,13 @@ def _open_pairs(obj, path, vqvae: LatentActionVQVAE, maker: str, keys):
     for k in keys: setattr(obj, k, torch.from_numpy(z[k]))
     return z
 
+def _plan(data_dirs, split: str, max_episodes: int):
+    "The recordings' game and up to `max_episodes` `split` episodes of each, as (dir, episode entry)."
+    dirs = [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
+    plan = [(d, e) for d in dirs for e in [e for e in load_index(d)["episodes"] if e["split"] == split][:max_episodes]]
+    if not plan: raise ValueError(f"no {split} episodes in {dirs}")
+    return load_index(dirs[0])["game"], dirs, plan
+
 @torch.no_grad()
 def record_branches(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "train", every: int = 8, max_episodes: int = 5,
                     seed: int = 0, batch: int = 64, progress: bool = True) -> Path:
@@ -89,12 +96,9 @@ def record_branches(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "trai
     state the frames t-1 and t, the recorded previous action, the codes of t-1 -> t, the codes of t -> t+1 under each
     action, and two second steps (frames t+1 under a random b, then a random c) with their codes."""
     if not isinstance(every, int) or every <= 0: raise ValueError(f"every must be a positive integer, got {every!r}")
-    dirs = [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
+    game, dirs, plan = _plan(data_dirs, split, max_episodes)
     rng = np.random.default_rng(seed); enc = lambda a, b, p: vqvae.encode(a, b, p).to(torch.uint8)
     keep = {k: [] for k in ("prev", "cur", "act_prev", "pcodes", "codes1", "b2", "c2", "nxt2", "codes2")}
-    plan = [(d, e) for d in dirs for e in [e for e in load_index(d)["episodes"] if e["split"] == split][:max_episodes]]
-    if not plan: raise ValueError(f"no {split} episodes in {dirs}")
-    game = load_index(dirs[0])["game"]
     for d, e in tqdm(plan, desc=f"branch {split} episodes", disable=not progress):
         acts = load_episode(d, e["id"])["actions"]; env = make_env(game); ale = env.unwrapped.ale
         obs, _ = env.reset(seed=int(e["seed"])); A = env.action_space.n; pp = prev = obs; a_prev = A   # A = start token
@@ -166,10 +170,7 @@ def record_holds(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "train",
     the action, the previous codes and action, and the world model's codes."""
     for k, v in dict(every=every, hold=hold).items():
         if not isinstance(v, int) or v <= 0: raise ValueError(f"{k} must be a positive integer, got {v!r}")
-    dirs = [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
-    plan = [(d, e) for d in dirs for e in [e for e in load_index(d)["episodes"] if e["split"] == split][:max_episodes]]
-    if not plan: raise ValueError(f"no {split} episodes in {dirs}")
-    game = load_index(dirs[0])["game"]
+    game, dirs, plan = _plan(data_dirs, split, max_episodes)
     frames, trip, meta = [], [], []   # trip: (index of t-1, t, t+1) to encode; meta: (action, previous action, step in branch)
     for d, e in tqdm(plan, desc=f"hold {split} episodes", disable=not progress):
         acts = load_episode(d, e["id"])["actions"]; env = make_env(game); ale = env.unwrapped.ale
@@ -309,7 +310,7 @@ def _cfg(model) -> dict:
 @torch.no_grad()
 def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128, psnr_frames: bool = True) -> dict:
     """Token accuracy (overall and per action) and, with `psnr_frames`, one-step PSNR of decoded argmax codes on pairs
-    `idx` of `lp` (a `LatentPairs`, or a `BranchPairs` with `psnr_frames=False`)."""
+    `idx` of `lp` (a `LatentPairs`, or a `BranchPairs` or `HoldPairs` with `psnr_frames=False`)."""
     model.eval(); idx = torch.arange(len(lp)) if idx is None else idx
     hits, acts, se_pred, se_copy, n_pix = [], [], 0.0, 0.0, 0
     for i in range(0, len(idx), batch):
@@ -361,7 +362,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     accuracy on the held-out ones (every action tried from each state). A predictor from before the `prev_action` input
     can be `init_from`: its previous-action embeddings start at zero, i.e. as the old model. `holds`: a folder with
     `record_holds` files `holds_train.npz` (and `holds_val.npz`); a share `hold_frac` of every batch comes from them, and
-    validation logs `hold_acc`."""
+    validation logs `hold_acc` on the val file (also at `hold_frac=0`, for a control)."""
     params = {k: v for k, v in locals().items() if k != "vqvae"}
     params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
@@ -385,8 +386,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     train = LatentPairs(data_dirs, vqvae, "train", max_frames, cache_dir=cache, progress=progress, frames_dir=frames_dir)
     val = LatentPairs(data_dirs, vqvae, "val", None, cache_dir=cache, progress=progress, frames_dir=frames_dir)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
-    n_actions = len(load_index(train.fp.episodes[0]["dir"])["action_names"])   # the recorded game's action set
-    net = PREDICTORS[model](n_actions=n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
+    net = PREDICTORS[model](n_actions=train.n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
     if init_from:
         sd = read_checkpoint(init_from, "predictor")["state_dict"]
         new = {k: torch.zeros_like(v) for k, v in net.state_dict().items() if k.startswith("act_prev.") and k not in sd}
@@ -395,7 +395,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     bv = BranchPairs(Path(branches) / "branches_val.npz", vqvae) if branches and (Path(branches) / "branches_val.npz").exists() else None
     bvi = torch.from_numpy(np.linspace(0, len(bv) - 1, min(2 * val_pairs, len(bv))).round().astype(np.int64)) if bv else None
     hp = HoldPairs(Path(holds) / "holds_train.npz", vqvae) if holds and hold_frac > 0 else None
-    hv = HoldPairs(Path(holds) / "holds_val.npz", vqvae) if hp and (Path(holds) / "holds_val.npz").exists() else None
+    hv = HoldPairs(Path(holds) / "holds_val.npz", vqvae) if holds and (Path(holds) / "holds_val.npz").exists() else None
     hvi = torch.from_numpy(np.linspace(0, len(hv) - 1, min(2 * val_pairs, len(hv))).round().astype(np.int64)) if hv else None
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     rw = torch.nonzero(val.fp.history >= rollout_horizon)[:, 0]   # validation rollouts: 32 spread over the val episodes

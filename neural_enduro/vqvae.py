@@ -361,7 +361,7 @@ def traced(module: nn.Module, method: str, *example, atol: float = 1e-4):
     class Call(nn.Module):
         def __init__(self): super().__init__(); self.m = module
         def forward(self, *args): return getattr(self.m, method)(*args)
-    with torch.inference_mode(), warnings.catch_warnings():
+    with warnings.catch_warnings():
         # torch.jit's deprecation notice, and GroupNorm's batch-size check (harmless: the shapes are fixed)
         warnings.simplefilter("ignore", DeprecationWarning); warnings.simplefilter("ignore", torch.jit.TracerWarning)
         fn = torch.jit.freeze(torch.jit.trace(Call().eval(), example))
