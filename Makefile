@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
-.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-seed train-all train-dqn publish-dqn game analysis probe-vqvae probe-context
+.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-all train-dqn publish-dqn game analysis probe-vqvae probe-context
 
 install: $(STAMP)
 
@@ -108,6 +108,39 @@ train-predictors: install
 	$(PM) nbs/04_predictors.ipynb runs/pred_action_mix/train.ipynb -p run_dir runs/pred_action_mix -p model action \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
 	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_mix -p max_frames 80000 $(MIX) \
+	  -p publish_to checkpoints/enduro/predictor_action.pt -p publish_half True
+
+# The shipped world model and action+state predictor (nbs/04b_joint): the CPU models of make train-vqvae and
+# make train-predictors, fine-tuned together with the rate term on a GPU (train-joint-gpu), then the decoder's two drift
+# fine-tunes again and the action-only baseline on the new codes, on the CPU (train-joint). The GPU stages ran on one
+# H100 beside four other settings each, under a time cap (400 s: best at step 4,000 of 4,968; then 220 s: best at step
+# 2,000 of 2,699); here they are fixed step counts. Their frames: at most 28,000 from each recording (84,003).
+JOINT = $(PM) nbs/04b_joint.ipynb runs/$(1)/train.ipynb -p run_dir runs/$(1) -p batch_size 128 -p max_frames 28000 \
+  -p val_max_frames 4000 -p val_pairs 1024 -p eval_every 1000 -p ckpt_every 500 -p frames_dir runs/frames -p device cuda $(MIX)
+train-joint-gpu: install
+	@mkdir -p runs/joint_w3 runs/joint_c7
+	$(call JOINT,joint_w3) -p steps 4968 -p lr 0.0002 -p rate 0.0003 -y "rate_ramp: [0.0, 0.3]" \
+	  -p init_vqvae runs/vqvae_selfroll2/best.pt -p init_predictor runs/pred_state_hold/best.pt
+	$(call JOINT,joint_c7) -p steps 2699 -p lr 0.0001 -p rate 0.0007 -y "rate_ramp: [0.0, 0.1]" \
+	  -p init_vqvae runs/joint_w3/best_vqvae.pt -p init_predictor runs/joint_w3/best_predictor.pt
+
+JOINT_RUN ?= runs/joint_c7
+train-joint: install
+	@mkdir -p runs/joint_selfroll runs/joint_selfroll2 runs/pred_action_joint
+	$(BIN)/python -c "from neural_enduro.joint import publish_joint; publish_joint('$(JOINT_RUN)', 'checkpoints/enduro', \
+	  overwrite=True, note='Trained with its world model (nbs/04b_joint, make train-joint-gpu) on one H100.')"
+	$(PM) nbs/03_train_vqvae.ipynb runs/joint_selfroll/train.ipynb -p run_dir runs/joint_selfroll -p steps 1000 \
+	  -p batch_size 16 -p lr 0.0002 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 2 -p frames_dir runs/frames $(MIX) \
+	  -p init_from $(JOINT_RUN)/best_vqvae.pt -p train_encoder False -p self_rollout 4 -p drift_horizon 15
+	$(PM) nbs/03_train_vqvae.ipynb runs/joint_selfroll2/train.ipynb -p run_dir runs/joint_selfroll2 -p steps 500 \
+	  -p batch_size 16 -p lr 0.0001 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 2 -p frames_dir runs/frames $(MIX) \
+	  -p init_from runs/joint_selfroll/best.pt -p train_encoder False -p self_rollout 12 -p drift_horizon 15
+	$(BIN)/python -c "from neural_enduro.train_vqvae import publish; publish('runs/joint_selfroll2', 'checkpoints/enduro/vqvae.pt', \
+	  overwrite=True, hardware='encoder and first decoder: 1 H100 GPU; drift fine-tunes: 2 CPU cores', \
+	  note='$(JOINT_RUN)/best_vqvae.pt (nbs/04b_joint), then decoder-only drift fine-tunes: runs/joint_selfroll (self_rollout 4), runs/joint_selfroll2 (self_rollout 12). The encoder, and so the codes, are the joint run\'s.')"
+	$(PM) nbs/04_predictors.ipynb runs/pred_action_joint/train.ipynb -p run_dir runs/pred_action_joint -p model action \
+	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
+	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_joint -p frames_dir runs/frames -p max_frames 28000 $(MIX) \
 	  -p publish_to checkpoints/enduro/predictor_action.pt -p publish_half True
 
 # The seed setup, for the baseline and the black-screen diagnosis: the seed's VQ-VAE structure (quarter widths) and

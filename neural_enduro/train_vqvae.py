@@ -16,7 +16,7 @@ from .vqvae import (LatentActionVQVAE, VQVAEConfig, CONFIGS, save_checkpoint, re
                                  load_state_strict, psnr, codebook_stats, to_u8)
 
 # %% auto #0
-__all__ = ['FramePairs', 'evaluate_pairs', 'val_grid', 'free_run', 'free_run_psnr', 'train_vqvae', 'publish']
+__all__ = ['FramePairs', 'evaluate_pairs', 'val_grid', 'free_run', 'free_run_psnr', 'tiny_data', 'train_vqvae', 'publish']
 
 # %% ../nbs/03_train_vqvae.ipynb #c005
 class FramePairs:
@@ -134,6 +134,13 @@ def free_run_psnr(model, win, batch: int = 16) -> float:
     return psnr(se / win[:, -1].numel())
 
 # %% ../nbs/03_train_vqvae.ipynb #c009
+def tiny_data(run: Path, data_dirs=None) -> list:
+    "`data_dirs`, or when None the tiny default dataset: a few short driver episodes recorded once into `run/data`."
+    if data_dirs is not None: return data_dirs
+    if not (run / "data" / "index.json").exists():
+        record("driver", run / "data", episodes=3, max_episode_steps=80, shard_len=40, progress=False)
+    return [run / "data"]
+
 def _save_state(path, model, opt, step, elapsed, params, best):
     save_checkpoint(path, "vqvae", asdict(model.cfg), model, card=dict(step=step, train_seconds=round(elapsed, 1)),
                     optimizer=opt.state_dict(), step=step, elapsed=elapsed, params=params, best=best)
@@ -159,10 +166,7 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
     if threads: torch.set_num_threads(threads)
     run = Path(run_dir); run.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
-    if data_dirs is None:   # tiny defaults: record a few short driver episodes into the run
-        data_dirs = [run / "data"]
-        if not (run / "data" / "index.json").exists():
-            record("driver", run / "data", episodes=3, max_episode_steps=80, shard_len=40, progress=False)
+    data_dirs = tiny_data(run, data_dirs)
     train = FramePairs(data_dirs, "train", max_frames, progress, frames_dir)
     val = FramePairs(data_dirs, "val", None, progress, frames_dir)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
@@ -226,12 +230,13 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
     return dict(metrics or {}, best_recon_psnr=best, run_dir=str(run))
 
 # %% ../nbs/03_train_vqvae.ipynb #c011
-def publish(run_dir, dest, which: str = "best", overwrite: bool = False, note: str = "", half: bool = False) -> Path:
+def publish(run_dir, dest, which: str = "best", overwrite: bool = False, note: str = "", half: bool = False,
+            hardware: str = "2 CPU cores, no GPU") -> Path:
     "Copy `run_dir/{which}.pt` to `dest` (weights + card) for shipping; refuses to overwrite unless `overwrite`."
     dest = Path(dest)
     if dest.exists() and not overwrite: raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
     ck = read_checkpoint(Path(run_dir) / f"{which}.pt", "vqvae")
     model = LatentActionVQVAE(VQVAEConfig(**ck["config"])); load_state_strict(model, ck["state_dict"])
     card = dict(ck.get("card", {}), published_from=str(Path(run_dir) / f"{which}.pt"), note=note,
-                params=sum(p.numel() for p in model.parameters()), hardware="2 CPU cores, no GPU")
+                params=sum(p.numel() for p in model.parameters()), hardware=hardware)
     return save_checkpoint(dest, "vqvae", ck["config"], model, card=card, half=half)

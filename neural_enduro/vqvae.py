@@ -231,9 +231,11 @@ class LatentActionVQVAE(nn.Module):
         if self.cfg.context == 1: return None
         return self._s2d(f0 if f_prev is None else self.prep(f_prev))
 
-    def _quantize(self, f0, f1, f_prev=None):
-        z = self.encoder(self._in(f0), self._in(f1), *([] if self.cfg.context == 1 else [self._prev(f0, f_prev)]))
-        return self.vq(z)
+    def latents(self, f0, f1, f_prev=None) -> torch.Tensor:
+        "The encoder's output before quantization `(B, D, h, w)` for float frames (see `joint`: the rate term needs it)."
+        return self.encoder(self._in(f0), self._in(f1), *([] if self.cfg.context == 1 else [self._prev(f0, f_prev)]))
+
+    def _quantize(self, f0, f1, f_prev=None): return self.vq(self.latents(f0, f1, f_prev))
 
     @torch.no_grad()
     def encode(self, f0, f1, f_prev=None) -> torch.Tensor:
@@ -254,7 +256,7 @@ class LatentActionVQVAE(nn.Module):
     def _warp(self, f, d, scale: float = 4.0):
         "Frames `(B, H, W)` sampled at each pixel plus the displacement `scale * d` pixels, `d` `(B, 2, H, W)` as (x, y)."
         B, H, W = f.shape
-        ys, xs = torch.meshgrid(torch.linspace(-1, 1, H), torch.linspace(-1, 1, W), indexing="ij")
+        ys, xs = torch.meshgrid(torch.linspace(-1, 1, H, device=f.device), torch.linspace(-1, 1, W, device=f.device), indexing="ij")
         grid = torch.stack([xs + d[:, 0] * scale * 2 / (W - 1), ys + d[:, 1] * scale * 2 / (H - 1)], -1)
         return F.grid_sample(f[:, None], grid, mode="bilinear", padding_mode="border", align_corners=True)[:, 0]
 
