@@ -126,7 +126,16 @@ def train_joint(run_dir="runs/joint_tiny", data_dirs=None, steps=30, batch_size=
         opt.load_state_dict(ck["optimizer"]); step, elapsed, best = ck["step"], ck["elapsed"], ck["best"]
         rng = np.random.default_rng(seed + step); print(f"resumed {run / 'last.pt'} at step {step} ({elapsed / 60:.1f} min trained)")
     data_card = dict(dirs=[str(d) for d in data_dirs], train_frames=len(train.frames), train_pairs=len(train),
-                     train_episodes=len(train.episodes), val_pairs=len(vi), val_episodes=len(val.episodes))
+                     train_episodes=len(train.episodes), val_pairs=len(vi), val_episodes=len(val.episodes),
+                     action_counts=np.bincount(train.actions.numpy(), minlength=n_actions).tolist())
+    ci = torch.from_numpy(np.linspace(0, len(train) - 1, min(8192, len(train))).round().astype(np.int64))   # code-count sample
+    @torch.no_grad()
+    def code_counts():   # the codes of the sampled training pairs under the current encoder (the card's code distribution)
+        vqvae.eval(); out = np.zeros(cfg.codebook_size, np.int64)
+        for s in range(0, len(ci), 256):
+            fprev, f0, f1 = (x.to(device) for x in train.triples(ci[s:s + 256]))
+            out += np.bincount(vqvae.encode(f0, f1, fprev).cpu().numpy().ravel(), minlength=cfg.codebook_size)
+        return out.tolist()
     frac = lambda s, e: max(s / steps, e / max_seconds if max_seconds else 0.0)   # how far through training
     lr_at = lambda p, s: lr * min(1, (s + 1) / 200) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(p, 1.0))))
     r0, r1 = rate_ramp
@@ -135,7 +144,8 @@ def train_joint(run_dir="runs/joint_tiny", data_dirs=None, steps=30, batch_size=
     batches = _batches(train, n_actions, batch_size, rng, pin)
     def validate(): return evaluate_joint(vqvae, net, val, vi, device=device)
     def save_best(metrics):
-        card = dict(metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1), hardware=_hardware(device))
+        data = dict(data_card, train_code_counts=code_counts(), train_code_pairs=len(ci))
+        card = dict(metrics=metrics, data=data, train=params, step=step, train_seconds=round(elapsed, 1), hardware=_hardware(device))
         save_checkpoint(run / "best_vqvae.pt", "vqvae", asdict(vqvae.cfg), vqvae, card=card)
         save_checkpoint(run / "best_predictor.pt", "predictor", _cfg(net), net, card=card)
     def save_last():
