@@ -4,7 +4,7 @@
 
 # %% ../nbs/04b_joint.ipynb #j003
 from __future__ import annotations
-import json, math, os, queue, shutil, threading, time
+import json, math, os, queue, threading, time
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
@@ -13,9 +13,9 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import load_index
 from .vqvae import (LatentActionVQVAE, VQVAEConfig, CONFIGS, FiniteScalarQuantizer, save_checkpoint,
-                                 read_checkpoint, load_state_strict, psnr, codebook_stats)
+                                 read_checkpoint, load_state_strict, load_vqvae, psnr, codebook_stats)
 from .train_vqvae import FramePairs, tiny_data
-from .predictors import ActionStateToLatent, _cfg
+from .predictors import ActionStateToLatent, load_predictor, _cfg
 
 # %% auto #0
 __all__ = ['soft_code_logprobs', 'joint_batch', 'evaluate_joint', 'train_joint', 'publish_joint']
@@ -97,6 +97,7 @@ def train_joint(run_dir="runs/joint_tiny", data_dirs=None, steps=30, batch_size=
     if not lr > 0: raise ValueError(f"lr must be positive, got {lr}")
     if not rate >= 0: raise ValueError(f"rate must be >= 0, got {rate!r}")
     if max_seconds is not None and not max_seconds > 0: raise ValueError(f"max_seconds must be positive, got {max_seconds!r}")
+    if not (len(rate_ramp) == 2 and 0 <= rate_ramp[0] <= rate_ramp[1] <= 1): raise ValueError(f"rate_ramp must be (start, full) in [0, 1], got {rate_ramp!r}")
     if str(device).startswith("cuda") and not torch.cuda.is_available(): raise RuntimeError(f"device {device!r} asked for, but torch sees no GPU")
     if threads: torch.set_num_threads(threads)
     run = Path(run_dir); run.mkdir(parents=True, exist_ok=True)
@@ -106,7 +107,6 @@ def train_joint(run_dir="runs/joint_tiny", data_dirs=None, steps=30, batch_size=
     val = FramePairs(data_dirs, "val", val_max_frames, progress, frames_dir)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
     n_actions = len(load_index(train.episodes[0]["dir"])["action_names"])
-    if not (len(rate_ramp) == 2 and 0 <= rate_ramp[0] <= rate_ramp[1] <= 1): raise ValueError(f"rate_ramp must be (start, full) in [0, 1], got {rate_ramp!r}")
     init = read_checkpoint(init_vqvae, "vqvae") if init_vqvae else None
     cfg = VQVAEConfig(**init["config"]) if init else CONFIGS["default"]()
     for k, v in (overrides or {}).items():
@@ -183,7 +183,6 @@ def train_joint(run_dir="runs/joint_tiny", data_dirs=None, steps=30, batch_size=
 # %% ../nbs/04b_joint.ipynb #j014
 def publish_joint(run_dir, dest_dir, overwrite: bool = False, note: str = "", half: bool = False) -> dict:
     "Copy `run_dir/best_vqvae.pt` and `best_predictor.pt` to `dest_dir/vqvae.pt` and `predictor_state.pt` with cards."
-    from neural_enduro.predictors import load_predictor
     dest_dir, run = Path(dest_dir), Path(run_dir); out = {}
     pairs = dict(vqvae=(run / "best_vqvae.pt", dest_dir / "vqvae.pt"), predictor=(run / "best_predictor.pt", dest_dir / "predictor_state.pt"))
     for src, dst in pairs.values():
@@ -191,8 +190,7 @@ def publish_joint(run_dir, dest_dir, overwrite: bool = False, note: str = "", ha
         if not src.exists(): raise FileNotFoundError(f"{src} missing: train_joint writes it at its first validation")
     for kind, (src, dst) in pairs.items():
         ck = read_checkpoint(src, kind)
-        if kind == "vqvae": model = LatentActionVQVAE(VQVAEConfig(**ck["config"])); load_state_strict(model, ck["state_dict"], src)
-        else: model = load_predictor(src)
+        model = load_vqvae(src) if kind == "vqvae" else load_predictor(src)
         card = dict(ck.get("card", {}), published_from=str(src), note=note, params=sum(p.numel() for p in model.parameters()),
                     trained_with=str(pairs["predictor" if kind == "vqvae" else "vqvae"][1]))
         out[kind] = save_checkpoint(dst, kind, ck["config"], model, card=card, half=half)

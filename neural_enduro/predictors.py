@@ -16,7 +16,7 @@ from .env import action_names, make_env
 from .data import load_index, load_episode, record
 from .vqvae import (LatentActionVQVAE, load_vqvae, save_checkpoint, read_checkpoint, load_state_strict,
                                  psnr, codebook_stats, to_u8)
-from .train_vqvae import FramePairs, free_run
+from .train_vqvae import FramePairs, free_run, tiny_data
 
 # %% auto #0
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
@@ -378,10 +378,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     if vqvae is None:
         if vqvae_path is None: raise ValueError("give vqvae_path (the world model whose codes to predict)")
         vqvae = load_vqvae(vqvae_path)
-    if data_dirs is None:
-        data_dirs = [run / "data"]
-        if not (run / "data" / "index.json").exists():
-            record("driver", run / "data", episodes=3, max_episode_steps=60, shard_len=30, progress=False)
+    data_dirs = tiny_data(run, data_dirs, max_episode_steps=60, shard_len=30)
     cache = Path(cache_dir) if cache_dir else run
     train = LatentPairs(data_dirs, vqvae, "train", max_frames, cache_dir=cache, progress=progress, frames_dir=frames_dir)
     val = LatentPairs(data_dirs, vqvae, "val", None, cache_dir=cache, progress=progress, frames_dir=frames_dir)

@@ -134,11 +134,11 @@ def free_run_psnr(model, win, batch: int = 16) -> float:
     return psnr(se / win[:, -1].numel())
 
 # %% ../nbs/03_train_vqvae.ipynb #c009
-def tiny_data(run: Path, data_dirs=None) -> list:
-    "`data_dirs`, or when None the tiny default dataset: a few short driver episodes recorded once into `run/data`."
+def tiny_data(run: Path, data_dirs=None, max_episode_steps: int = 80, shard_len: int = 40) -> list:
+    "`data_dirs`, or when None the tiny default dataset: 3 short driver episodes recorded once into `run/data`."
     if data_dirs is not None: return data_dirs
     if not (run / "data" / "index.json").exists():
-        record("driver", run / "data", episodes=3, max_episode_steps=80, shard_len=40, progress=False)
+        record("driver", run / "data", episodes=3, max_episode_steps=max_episode_steps, shard_len=shard_len, progress=False)
     return [run / "data"]
 
 def _save_state(path, model, opt, step, elapsed, params, best):
