@@ -103,7 +103,7 @@ def demo(out: Param("GIF to write", str) = "data/demo_drive.gif",
 
 # %% ../nbs/99_cli.ipynb #c005
 @command
-def evaluate(spec: Param("evaluation spec (JSON: game, episodes of {seed, actions}, horizons, rollout_steps)", str, opt=False),
+def evaluate(spec: Param("evaluation spec (JSON: game, episodes of {seed, actions}; optional: horizons, rollout_steps, starts, controllability_starts, controllability_seeds)", str, opt=False),
              checkpoints: Param("root of the checkpoints (default: the shipped ones)", str) = None,
              json: Param("print JSON", store_true) = False):
     "Score the shipped models on the episodes of SPEC (regenerated from seed and actions)."

@@ -20,8 +20,8 @@ from .train_vqvae import FramePairs, free_run, tiny_data
 
 # %% auto #0
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
-           'HoldPairs', 'hold_contrast', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes', 'load_predictor',
-           'evaluate_predictor', 'rollout_psnr', 'train_predictor', 'publish_predictor']
+           'HoldPairs', 'contrast_acc', 'hold_contrast', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
+           'load_predictor', 'evaluate_predictor', 'rollout_psnr', 'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -147,6 +147,10 @@ class BranchPairs:
         codes = torch.where(first[:, None, None], self.codes1[s, k.clamp(max=self.A - 1)].long(), self.codes2[s, j].long())
         prev_action = torch.where(first, self.act_prev[s].long(), b)
         return f_prev, f_cur, action, prev_codes, codes, prev_action
+    def contrast(self, i):
+        "Per pair `i`, the cells `(B, 7, 5)` whose codes differ between the actions tried from its state (none for second steps)."
+        s, k = i // (self.A + 2), i % (self.A + 2); c = self.codes1[s].long()
+        return (c != c[:, :1]).any(1) & (k < self.A)[:, None, None]
 
 def action_lag(game: str = "Enduro", seed: int = 0, actions=None, steps: int = 400, pair=(3, 2)) -> dict:
     """Share of the steps of a replayed episode at which pressing `pair[0]` instead of `pair[1]` (LEFT vs RIGHT), then
@@ -213,6 +217,20 @@ class HoldPairs:
         "(frame t-1, frame t, action, previous codes, codes, previous action) for pair indices `i`."
         return (self.frames[self.i_prev[i].long()], self.frames[self.i_cur[i].long()], self.action[i].long(),
                 self.pcodes[i].long(), self.codes[i].long(), self.act_prev[i].long())
+    def contrast(self, i):
+        "Per pair `i`, the cells `(B, 7, 5)` whose codes differ between the actions held from its state, at the same step."
+        c = self.codes.view(-1, self.A, self.hold, *self.codes.shape[1:])[i // (self.A * self.hold), :, i % self.hold].long()
+        return (c != c[:, :1]).any(1)
+
+@torch.no_grad()
+def contrast_acc(model, pairs, idx, batch: int = 128) -> float:
+    """Token accuracy on the cells of `pairs` (a `BranchPairs` or `HoldPairs`) where the actions from the same state
+    lead to different codes: the cells where the action shows, a few percent of all."""
+    model.eval(); hit = n = 0
+    for j in range(0, len(idx), batch):
+        i = idx[j:j + batch]; fp, fc, a, pc, codes, pa = pairs.batch(i); m = pairs.contrast(i)
+        hit += ((model(a, fp, fc, pc, pa).argmax(1) == codes) & m).sum().item(); n += m.sum().item()
+    return hit / max(n, 1)
 
 @torch.no_grad()
 def hold_contrast(model, hp: HoldPairs, a: int, b: int) -> list[dict]:
@@ -347,7 +365,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
                     lr=1e-3, max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0,
                     threads=None, progress=True, vqvae=None, cache_dir=None, frames_dir=None, init_from=None,
                     self_rollout: int = 0, rollout_horizon: int = 15, branches=None, branch_frac: float = 0.5,
-                    holds=None, hold_frac: float = 0.0) -> dict:
+                    holds=None, hold_frac: float = 0.0, contrast_weight: float = 0.0) -> dict:
     """Train (or resume) an action-to-latent predictor on the world model's codes; returns the last validation metrics.
     The encoded pairs are cached in `cache_dir` (default `run_dir`), so runs on the same world model can share them;
     `frames_dir` keeps the frames in a memory-mapped cache there instead of RAM (see `FramePairs`).
@@ -362,13 +380,16 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     accuracy on the held-out ones (every action tried from each state). A predictor from before the `prev_action` input
     can be `init_from`: its previous-action embeddings start at zero, i.e. as the old model. `holds`: a folder with
     `record_holds` files `holds_train.npz` (and `holds_val.npz`); a share `hold_frac` of every batch comes from them, and
-    validation logs `hold_acc` on the val file (also at `hold_frac=0`, for a control)."""
+    validation logs `hold_acc` on the val file (also at `hold_frac=0`, for a control). In both, the action changes the
+    codes of only a few cells (`contrast`); `contrast_weight` > 0 weighs those cells 1 + `contrast_weight` in the loss,
+    and validation logs the accuracy there (`branch_contrast_acc`, `hold_contrast_acc`)."""
     params = {k: v for k, v in locals().items() if k != "vqvae"}
     params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
         if not isinstance(params[k], int) or params[k] <= 0: raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
     if model not in PREDICTORS: raise ValueError(f"unknown predictor {model!r}; choose from {', '.join(PREDICTORS)}")
     if not isinstance(self_rollout, int) or self_rollout < 0: raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
+    if not contrast_weight >= 0: raise ValueError(f"contrast_weight must be >= 0, got {contrast_weight!r}")
     if not 0 <= branch_frac < 1: raise ValueError(f"branch_frac must be in [0, 1), got {branch_frac!r}")
     if not 0 <= hold_frac < 1 or branch_frac * bool(branches) + hold_frac >= 1:
         raise ValueError(f"hold_frac must be in [0, 1) and leave recorded pairs beside branch_frac, got {hold_frac!r}")
@@ -415,6 +436,8 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
         m = evaluate_predictor(net, vqvae, val, vi)
         if bv is not None: m["branch_acc"] = evaluate_predictor(net, vqvae, bv, bvi, psnr_frames=False)["token_acc"]
         if hv is not None: m["hold_acc"] = evaluate_predictor(net, vqvae, hv, hvi, psnr_frames=False)["token_acc"]
+        for k, pairs, idx in (("branch", bv, bvi), ("hold", hv, hvi)):
+            if pairs is not None: m[f"{k}_contrast_acc"] = round(contrast_acc(net, pairs, idx), 4)
         if rwi is not None: m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, rollout_horizon), 2)
         return m
     if init_from and step == 0:   # a fine-tune logs where it starts
@@ -428,7 +451,7 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
         nh = round(batch_size * hold_frac) if hp is not None else 0     # held-action pairs
         i = (torch.from_numpy(rng.integers(0, len(train), batch_size - nb - nh)) if k == 0 else
              eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size - nb - nh))])
-        fp, fc, a, pc, codes, pa = train.batch(i)
+        fp, fc, a, pc, codes, pa = train.batch(i); w = torch.ones(codes.shape)   # per-cell loss weights
         if k:   # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
             win = train.fp.window(i, k)[:, :-1]
             ctx = torch.cat([win[:, :2], free_run(vqvae, win, train.codes[i[:, None] + torch.arange(-k, 0)].long())], 1)
@@ -436,10 +459,12 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
         if nb:
             j = torch.from_numpy(rng.integers(0, len(bp), nb))
             fp, fc, a, pc, codes, pa = (torch.cat([x, y]) for x, y in zip((fp, fc, a, pc, codes, pa), bp.batch(j)))
+            w = torch.cat([w, 1 + contrast_weight * bp.contrast(j).float()])
         if nh:
             j = torch.from_numpy(rng.integers(0, len(hp), nh))
             fp, fc, a, pc, codes, pa = (torch.cat([x, y]) for x, y in zip((fp, fc, a, pc, codes, pa), hp.batch(j)))
-        loss = F.cross_entropy(net(a, fp, fc, pc, pa), codes)
+            w = torch.cat([w, 1 + contrast_weight * hp.contrast(j).float()])
+        loss = (F.cross_entropy(net(a, fp, fc, pc, pa), codes, reduction="none") * w).sum() / w.sum()   # = the mean CE at weight 0
         opt.zero_grad(set_to_none=True); loss.backward(); torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0); opt.step()
         step += 1; now = time.time(); elapsed += now - t_last; t_last = now
         bar.update(1); bar.set_postfix(ce=f"{loss.item():.3f}", refresh=False)
