@@ -115,6 +115,9 @@ train-predictors: install
 # fine-tunes again and the action-only baseline on the new codes, on the CPU (train-joint). The GPU stages ran on one
 # H100 beside four other settings each, under a time cap (400 s: best at step 4,000 of 4,968; then 220 s: best at step
 # 2,000 of 2,699); here they are fixed step counts. Their frames: at most 28,000 from each recording (84,003).
+# Last, the action+state predictor is fine-tuned on the CPU with half of each batch held-action pairs made with the new
+# codes (runs/holds_joint, made first when missing: about 7 minutes) and the cells where the action changes the codes
+# weighted 11x (contrast_weight 10; nbs/04_predictors).
 JOINT = $(PM) nbs/04b_joint.ipynb runs/$(1)/train.ipynb -p run_dir runs/$(1) -p batch_size 128 -p max_frames 28000 \
   -p val_max_frames 4000 -p val_pairs 1024 -p eval_every 1000 -p ckpt_every 500 -p frames_dir runs/frames -p device cuda $(MIX)
 train-joint-gpu: install
@@ -126,7 +129,7 @@ train-joint-gpu: install
 
 JOINT_RUN ?= runs/joint_c7
 train-joint: install
-	@mkdir -p runs/joint_selfroll runs/joint_selfroll2 runs/pred_action_joint
+	@mkdir -p runs/joint_selfroll runs/joint_selfroll2 runs/pred_action_joint runs/pred_state_hold_joint
 	$(BIN)/python -c "from neural_enduro.joint import publish_joint; publish_joint('$(JOINT_RUN)', 'checkpoints/enduro', \
 	  overwrite=True, note='Trained with its world model (nbs/04b_joint, make train-joint-gpu) on one H100.')"
 	$(PM) nbs/03_train_vqvae.ipynb runs/joint_selfroll/train.ipynb -p run_dir runs/joint_selfroll -p steps 1000 \
@@ -142,6 +145,11 @@ train-joint: install
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
 	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_joint -p frames_dir runs/frames -p max_frames 28000 $(MIX) \
 	  -p publish_to checkpoints/enduro/predictor_action.pt -p publish_half True
+	$(PM) nbs/04_predictors.ipynb runs/pred_state_hold_joint/train.ipynb -p run_dir runs/pred_state_hold_joint -p model state \
+	  -p vqvae_path checkpoints/enduro/vqvae.pt -p init_from $(JOINT_RUN)/best_predictor.pt -p holds runs/holds_joint \
+	  -p hold_frac 0.5 -p contrast_weight 10 -p steps 1500 -p batch_size 64 -p lr 0.0003 -p val_pairs 1024 -p eval_every 250 \
+	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_joint -p frames_dir runs/frames -p max_frames 28000 $(MIX) \
+	  -p publish_to checkpoints/enduro/predictor_state.pt
 
 # The seed setup, for the baseline and the black-screen diagnosis: the seed's VQ-VAE structure (quarter widths) and
 # its action-only MLP trained on random-agent pairs only.
