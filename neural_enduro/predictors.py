@@ -20,8 +20,8 @@ from .train_vqvae import FramePairs, free_run, tiny_data
 
 # %% auto #0
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
-           'HoldPairs', 'contrast_acc', 'hold_contrast', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
-           'load_predictor', 'evaluate_predictor', 'rollout_psnr', 'train_predictor', 'publish_predictor']
+           'HoldPairs', 'hold_contrast', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes', 'load_predictor',
+           'evaluate_predictor', 'rollout_psnr', 'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -223,16 +223,6 @@ class HoldPairs:
         return (c != c[:, :1]).any(1)
 
 @torch.no_grad()
-def contrast_acc(model, pairs, idx, batch: int = 128) -> float:
-    """Token accuracy on the cells of `pairs` (a `BranchPairs` or `HoldPairs`) where the actions from the same state
-    lead to different codes: the cells where the action shows, a few percent of all."""
-    model.eval(); hit = n = 0
-    for j in range(0, len(idx), batch):
-        i = idx[j:j + batch]; fp, fc, a, pc, codes, pa = pairs.batch(i); m = pairs.contrast(i)
-        hit += ((model(a, fp, fc, pc, pa).argmax(1) == codes) & m).sum().item(); n += m.sum().item()
-    return hit / max(n, 1)
-
-@torch.no_grad()
 def hold_contrast(model, hp: HoldPairs, a: int, b: int) -> list[dict]:
     """Actions `a` vs `b` held from the same states of `hp`, per step of the hold: the share of positions where their
     true codes differ, the model's accuracy there (under a and under b), and the share of those positions where its own
@@ -328,13 +318,15 @@ def _cfg(model) -> dict:
 @torch.no_grad()
 def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128, psnr_frames: bool = True) -> dict:
     """Token accuracy (overall and per action) and, with `psnr_frames`, one-step PSNR of decoded argmax codes on pairs
-    `idx` of `lp` (a `LatentPairs`, or a `BranchPairs` or `HoldPairs` with `psnr_frames=False`)."""
+    `idx` of `lp` (a `LatentPairs`, or a `BranchPairs` or `HoldPairs` with `psnr_frames=False`). For the latter two also
+    `contrast_acc`: the accuracy on the cells where the actions from the same state lead to different codes (`contrast`)."""
     model.eval(); idx = torch.arange(len(lp)) if idx is None else idx
-    hits, acts, se_pred, se_copy, n_pix = [], [], 0.0, 0.0, 0
+    hits, acts, se_pred, se_copy, n_pix, c_hit, c_n = [], [], 0.0, 0.0, 0, 0, 0
     for i in range(0, len(idx), batch):
         fp, fc, a, pc, codes, pa = lp.batch(idx[i:i + batch])
         pred = model(a, fp, fc, pc, pa).argmax(1)
         hits.append((pred == codes).float().mean((1, 2))); acts.append(a)
+        if hasattr(lp, "contrast"): m = lp.contrast(idx[i:i + batch]); c_hit += ((pred == codes) & m).sum().item(); c_n += m.sum().item()
         if not psnr_frames: continue
         nxt = lp.fp.frames[lp.fp.starts[idx[i:i + batch]] + 1].float() / 255
         se_pred += F.mse_loss(vqvae.decode(fc, pred, fp).clamp(0, 1), nxt, reduction="sum").item()
@@ -342,6 +334,7 @@ def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128
     hits, acts = torch.cat(hits), torch.cat(acts)
     per = {lp.action_names[k]: round(hits[acts == k].mean().item(), 4) for k in range(model.n_actions) if (acts == k).any()}
     out = dict(token_acc=round(hits.mean().item(), 4), token_acc_per_action=per, pairs=len(idx))
+    if hasattr(lp, "contrast"): out["contrast_acc"] = round(c_hit / max(c_n, 1), 4)
     if psnr_frames: out.update(pred_psnr=round(psnr(se_pred / n_pix), 2), copy_psnr=round(psnr(se_copy / n_pix), 2))
     return out
 
@@ -434,10 +427,9 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     metrics, t_last = {}, time.time()
     def validate():
         m = evaluate_predictor(net, vqvae, val, vi)
-        if bv is not None: m["branch_acc"] = evaluate_predictor(net, vqvae, bv, bvi, psnr_frames=False)["token_acc"]
-        if hv is not None: m["hold_acc"] = evaluate_predictor(net, vqvae, hv, hvi, psnr_frames=False)["token_acc"]
         for k, pairs, idx in (("branch", bv, bvi), ("hold", hv, hvi)):
-            if pairs is not None: m[f"{k}_contrast_acc"] = round(contrast_acc(net, pairs, idx), 4)
+            if pairs is not None:
+                e = evaluate_predictor(net, vqvae, pairs, idx, psnr_frames=False); m[f"{k}_acc"], m[f"{k}_contrast_acc"] = e["token_acc"], e["contrast_acc"]
         if rwi is not None: m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, rollout_horizon), 2)
         return m
     if init_from and step == 0:   # a fine-tune logs where it starts
