@@ -42,12 +42,13 @@ test: install check-sync check-readme
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing   # 2 notebooks at once, 1 thread each: no oversubscription
 	$(BIN)/python -m pytest -q tests
 
-# The main job: papermill runs the simulator notebook on the shipped checkpoints (a 300-step neural drive by the
-# scripted driver beside the real emulator fed the same actions) -> data/neural_enduro_game.gif + figures.
+# The main job: papermill runs the simulator notebook on the shipped checkpoints (a 1,000-step neural drive by the
+# scripted driver beside the real emulator fed the same actions) -> data/neural_enduro_game.gif, a filmstrip + figures.
 demo: install
 	@mkdir -p runs/demo
 	$(BIN)/papermill nbs/05_simulator.ipynb runs/demo/simulator.ipynb --no-progress-bar \
-	  -p out_gif data/neural_enduro_game.gif -p figures_json runs/demo/figures.json
+	  -p out_gif data/neural_enduro_game.gif -p figures_json runs/demo/figures.json \
+	  -p filmstrip_png data/figures/demo_filmstrip.png
 	@echo "figures:"; cat runs/demo/figures.json; echo
 
 bench: install

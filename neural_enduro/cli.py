@@ -103,12 +103,20 @@ def demo(out: Param("GIF to write", str) = "data/demo_drive.gif",
 
 # %% ../nbs/99_cli.ipynb #c005
 @command
-def evaluate(spec: Param("evaluation spec (JSON: game, episodes of {seed, actions}; optional: horizons, rollout_steps, starts, controllability_starts, controllability_seeds)", str, opt=False),
+def evaluate(spec: Param("evaluation spec (JSON: game, episodes of {seed, actions}; optional: horizons, rollout_steps, starts, controllability_starts, controllability_seeds, realism_horizons)", str, opt=False),
              checkpoints: Param("root of the checkpoints (default: the shipped ones)", str) = None,
+             filmstrip: Param("also write a PNG filmstrip of neural and real frames at steps 1-1000 here", str) = None,
              json: Param("print JSON", store_true) = False):
     "Score the shipped models on the episodes of SPEC (regenerated from seed and actions)."
     from neural_enduro.evaluate import evaluate as _evaluate, CHECKPOINTS_DIR
-    return _emit(_evaluate(spec, checkpoints or CHECKPOINTS_DIR, progress=not json), json)
+    res = _evaluate(spec, checkpoints or CHECKPOINTS_DIR, progress=not json, details=filmstrip is not None)
+    if filmstrip is not None:
+        import matplotlib; matplotlib.use("Agg")
+        from neural_enduro.realism import filmstrip as _filmstrip
+        st = res.pop("_details")["strip"]
+        _filmstrip(st["neural"][:4], st["real"][:4], st["steps"], st["labels"][:4], path=filmstrip)
+        res["filmstrip"] = filmstrip
+    return _emit(res, json)
 
 # %% ../nbs/99_cli.ipynb #c006
 @command

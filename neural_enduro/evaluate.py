@@ -16,11 +16,15 @@ from .vqvae import load_vqvae, bench_decoder, psnr, codebook_stats, checkpoint_d
 from .train_vqvae import evaluate_pairs, free_run
 from .predictors import load_predictor
 from .simulator import NeuralEnduro, neural_rollout, neural_step, collapsed
+from .realism import nearest_psnr, edge_count, mean_abs_change, c2st
 
 # %% auto #0
-__all__ = ['load_spec', 'load_spec_dict', 'make_spec', 'controllability', 'evaluate', 'steering']
+__all__ = ['REALISM_HORIZONS', 'STRIP_STEPS', 'C2ST_EVERY', 'load_spec', 'load_spec_dict', 'make_spec', 'controllability',
+           'evaluate', 'closed_loop', 'realism', 'strip', 'steering']
 
 # %% ../nbs/07_evaluate.ipynb #c004
+REALISM_HORIZONS = (15, 100, 300, 1000)   # closed-loop steps at which realism is read
+
 def _read_spec(path):
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"spec not found: {path}")
@@ -41,10 +45,15 @@ def load_spec_dict(spec: dict, path="spec") -> dict:
         check_actions(spec["game"], ep["actions"])
     spec.setdefault("horizons", [1, 5, 15]); spec.setdefault("rollout_steps", 1000); spec.setdefault("starts", 4)
     spec.setdefault("controllability_starts", 16); spec.setdefault("controllability_seeds", 3)
+    spec.setdefault("realism_horizons", [h for h in REALISM_HORIZONS if h <= spec["rollout_steps"]])
     for k in ("rollout_steps", "starts", "controllability_starts", "controllability_seeds"):
         if not isinstance(spec[k], int) or spec[k] <= 0: raise ValueError(f"spec {path}: {k} must be a positive integer, got {spec[k]!r}")
-    if not spec["horizons"] or any(not isinstance(h, int) or h <= 0 for h in spec["horizons"]):
-        raise ValueError(f"spec {path}: horizons must be positive integers, got {spec['horizons']!r}")
+    for k in ("horizons", "realism_horizons"):
+        if not spec[k] and k == "horizons" or any(not isinstance(h, int) or h <= 0 for h in spec[k]):
+            raise ValueError(f"spec {path}: {k} must be positive integers, got {spec[k]!r}")
+    if any(h > spec["rollout_steps"] for h in spec["realism_horizons"]):
+        raise ValueError(f"spec {path}: realism_horizons {spec['realism_horizons']} go past "
+                         f"rollout_steps {spec['rollout_steps']}")
     return spec
 
 def make_spec(data_dirs, split: str = "val", max_episodes_per_dir: int = 3, max_steps: int | None = None, **extra) -> dict:
@@ -141,7 +150,8 @@ def controllability(spec, checkpoints_root=CHECKPOINTS_DIR, starts: int = 16, se
 
 def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, details: bool = False) -> dict:
     """Score the shipped models of `spec['game']` on the spec's episodes: one-step figures on every transition,
-    open-loop rollouts from `starts` real frames per episode, controllability and collapse (DESIGN section 5)."""
+    open-loop rollouts from `starts` real frames per episode, controllability, and closed-loop collapse and realism
+    (`closed_loop`, `realism`)."""
     spec, ck, vq, preds = _load(spec, checkpoints_root)
     seed_vq = load_vqvae(ck / "vqvae_seed.pt") if (ck / "vqvae_seed.pt").exists() else None
     t0 = time.time()
@@ -160,7 +170,6 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
         p = preds[sim_key]; H = max(spec["horizons"]); R = spec["rollout_steps"]; rng = np.random.default_rng(0)
         st = _starts(episodes, codes, H, spec["starts"])
         fp, fc, pcs, pas, real, true_codes = st["fp"], st["fc"], st["pcs"], st["pas"], st["real"], st["true_codes"]
-        long_acts = [np.take(episodes[e][1], (s + np.arange(R)) % len(episodes[e][1])) for e, s in zip(st["ep"].tolist(), st["s"].tolist())]
         gen = neural_rollout(vq, p, fc, st["acts"], fp, pcs, prev_actions=pas)   # from the real step before each start
         out["rollout_psnr"] = {str(h): round(_psnr_frames(gen[:, h], real[:, h]), 2) for h in spec["horizons"]}
         out["rollout_copy_psnr"] = {str(h): round(_psnr_frames(real[:, 0], real[:, h]), 2) for h in spec["horizons"]}
@@ -171,24 +180,118 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
         # the decoder's own drift: the same rollouts with the true codes of the real transitions instead of predicted ones
         free = free_run(vq, torch.cat([fp[:, None], real], 1), true_codes)
         out["free_run_psnr"] = {str(h): round(_psnr_frames(free[:, h - 1], real[:, h]), 2) for h in spec["horizons"]}
-        # collapse: rollout_steps-long rollouts from every start, recorded actions cycled
-        la = torch.as_tensor(np.stack(long_acts)).long(); prev, cur, pc, pa = fp, fc, pcs, pas; n_col, means = 0, []
-        with torch.inference_mode():
-            for t in tqdm(range(R), desc="long rollouts", disable=not progress):
-                nxt, pc = neural_step(vq, p, prev, cur, la[:, t], pc, prev_actions=pa)
-                prev, cur, pa = cur, nxt, la[:, t]; n_col += int(collapsed(nxt).sum()); means.append(nxt.float().mean((1, 2)) / 255)
-        means = torch.stack(means, 1)
-        out.update(collapsed_frames=n_col, rollout_frames=R * len(fc), rollout_min_mean=round(means.min().item(), 3),
-                   simulator_predictor=sim_key)
+        # closed loop: rollout_steps-long rollouts from real starts, beside the real game (collapse and realism)
+        loop = closed_loop(vq, p, episodes, codes, R, spec["starts"], progress)
+        out.update(collapsed_frames=loop["collapsed"], rollout_frames=R * len(loop["s"]),
+                   rollout_min_mean=round(loop["means"].min().item(), 3), simulator_predictor=sim_key)
+        out.update(realism(episodes, loop, spec["realism_horizons"]))
         out["step_ms"] = NeuralEnduro(vq, p, spec["game"]).bench(n=200)["step_ms"]
         if details:   # for the plots: the same starts under uniformly random actions
             gen_r = neural_rollout(vq, p, fc, np.stack([rng.integers(0, p.n_actions, H) for _ in range(len(fc))]), fp, pcs, prev_actions=pas)
-            out["_details"] = dict(gen=gen, gen_random=gen_r, real=real, long_means=means)
+            out["_details"] = dict(gen=gen, gen_random=gen_r, real=real, long_means=loop["means"],
+                                   strip=strip(episodes, loop, [h for h in STRIP_STEPS if h <= R]))
     out["decoder_step_ms"] = bench_decoder(vq, n=200)["decoder_step_ms"]
     out.setdefault("step_ms", out["decoder_step_ms"])   # no predictor shipped: the decoder is the whole step
     if seed_vq is not None: out["seed_decoder_step_ms"] = bench_decoder(seed_vq, n=20)["decoder_step_ms"]
     out["eval_seconds"] = round(time.time() - t0, 1)
     return out
+
+# %% ../nbs/07_evaluate.ipynb #r002
+STRIP_STEPS = (1, 30, 100, 300, 1000)   # the filmstrip's steps
+C2ST_EVERY = 10                          # the classifier sees every 10th closed-loop step from step 100 on
+
+@torch.inference_mode()
+def closed_loop(vq, p, episodes, codes, steps: int, n: int, progress: bool = False, temperature: float = 0.0,
+                seed: int = 0) -> dict:
+    """The neural game, batched (`neural_step`, as `NeuralEnduro.step` plays it), from `n` real starts per episode,
+    for `steps` steps of the recorded actions (cycled past the episode's end). The starts leave `steps` real steps
+    after them where the episode is long enough. Returns the starts (`ep`, `s`), the neural frames of the steps in
+    `STRIP_STEPS`, `REALISM_HORIZONS` and every `C2ST_EVERY`-th step from 100 (`kept`: {step: (B, H, W)}), each
+    step's mean absolute change `(B, steps)` and mean intensity, and the number of collapsed frames. The codes are
+    the predictor's argmax (`temperature` 0, as `evaluate` plays) or sampled at `temperature` with `seed`."""
+    ctx = {k: [] for k in ("fp", "fc", "pc", "pa", "acts", "ep", "s")}
+    for e, ((fr, a), c) in enumerate(zip(episodes, codes)):
+        T = len(a)
+        for s in sorted(set(np.linspace(1, max(1, T - steps), n).round().astype(int).tolist())):
+            acts = torch.as_tensor(np.take(a, (s + np.arange(steps)) % T)).long()
+            for k, v in dict(fp=fr[s - 1], fc=fr[s], pc=c[s - 1], pa=torch.tensor(int(a[s - 1])), acts=acts,
+                             ep=torch.tensor(e), s=torch.tensor(s)).items():
+                ctx[k].append(v)
+    ctx = {k: torch.stack(v) for k, v in ctx.items()}
+    keep = set(STRIP_STEPS) | set(REALISM_HORIZONS) | set(range(100, steps + 1, C2ST_EVERY))
+    prev, cur, pc, pa = ctx["fp"], ctx["fc"], ctx["pc"], ctx["pa"]
+    change, means, kept, n_col = [], [], {}, 0
+    g = torch.Generator().manual_seed(seed)
+    for t in tqdm(range(1, steps + 1), desc="closed loop", disable=not progress):
+        nxt, pc = neural_step(vq, p, prev, cur, ctx["acts"][:, t - 1], pc, temperature, g, prev_actions=pa)
+        change.append(mean_abs_change(cur, nxt))
+        means.append(nxt.float().mean((1, 2)) / 255)
+        n_col += int(collapsed(nxt).sum())
+        if t in keep: kept[t] = nxt
+        prev, cur, pa = cur, nxt, ctx["acts"][:, t - 1]
+    return dict(ep=ctx["ep"], s=ctx["s"], kept=kept, change=torch.stack(change, 1), means=torch.stack(means, 1),
+                collapsed=n_col)
+
+def _real_at(episodes, loop, t: int, has=None):
+    """The real frames `t` steps after each start (or after the starts flagged in `has`), and the flags of the starts
+    whose episode lasts that long (by default those are the ones returned)."""
+    if has is None:
+        has = torch.tensor([s + t <= len(episodes[e][1]) for e, s in zip(loop["ep"].tolist(), loop["s"].tolist())])
+    fr = [episodes[e][0][s + t] for e, s, h in zip(loop["ep"].tolist(), loop["s"].tolist(), has.tolist()) if h]
+    return (torch.stack(fr) if fr else None), has
+
+def realism(episodes, loop: dict, horizons, bank_every: int = 2) -> dict:
+    """Closed-loop realism of a `closed_loop` run against the real game at the same steps (`nbs/05a_realism.ipynb`):
+    the nearest-real-frame gap (bank: every `bank_every`-th frame of the *other* episodes) and the edge ratio at each
+    horizon, the motion ratio over steps 100 to the end, and the classifier two-sample test on every `C2ST_EVERY`-th
+    frame from step 100 (held out: every 4th start). A figure reads None where the episodes are too short for it."""
+    bank = torch.cat([fr[::bank_every] for fr, _ in episodes])
+    groups = torch.cat([torch.full((len(fr[::bank_every]),), e) for e, (fr, _) in enumerate(episodes)])
+    out = dict(realism_starts=len(loop["s"]), realism_bank_frames=len(bank))
+    out.update(realism_nn_gap_db={}, realism_edge_ratio={})
+    for h in horizons:
+        real, has = _real_at(episodes, loop, h)
+        gap, ratio = None, None
+        if real is not None:
+            neural, ep = loop["kept"][h][has], loop["ep"][has]
+            if len(episodes) > 1:
+                gap = (nearest_psnr(neural, bank, ep, groups) - nearest_psnr(real, bank, ep, groups)).mean().item()
+                gap = round(gap, 2)
+            ratio = round(edge_count(neural).sum().item() / max(edge_count(real).sum().item(), 1), 3)
+        out["realism_nn_gap_db"][str(h)], out["realism_edge_ratio"][str(h)] = gap, ratio
+    steps = loop["change"].shape[1]
+    moved, real_moved = [], []
+    for t in range(100, steps + 1):
+        real, has = _real_at(episodes, loop, t)
+        if real is None: break
+        moved.append(loop["change"][has, t - 1])
+        real_moved.append(mean_abs_change(_real_at(episodes, loop, t - 1, has)[0], real))
+    out["realism_motion_ratio"] = (round(torch.cat(moved).mean().item() / torch.cat(real_moved).mean().item(), 3)
+                                   if moved else None)
+    neural, real, held = [], [], []
+    for t in range(100, steps + 1, C2ST_EVERY):
+        r, has = _real_at(episodes, loop, t)
+        if r is None: break
+        neural.append(loop["kept"][t][has])
+        real.append(r)
+        held.append(torch.arange(len(has))[has] % 4 == 3)
+    held = torch.cat(held) if held else torch.zeros(0, dtype=torch.bool)
+    if held.any() and not held.all():
+        out.update(c2st(torch.cat(neural), torch.cat(real), held))
+    else:
+        out.update(c2st_acc=None, c2st_train_frames=0, c2st_test_frames=0)
+    return out
+
+def strip(episodes, loop: dict, steps) -> dict:
+    """Neural and real frames `(S, K, H, W)` at those of `steps` that some episode reaches, for the starts whose
+    episode reaches the last of them, and their labels."""
+    steps = [t for t in steps if _real_at(episodes, loop, t)[1].any()]
+    if not steps: raise ValueError("no episode of the spec lasts past the first closed-loop step: nothing to show")
+    _, has = _real_at(episodes, loop, max(steps))
+    neural = torch.stack([loop["kept"][t][has] for t in steps], 1)
+    real = torch.stack([_real_at(episodes, loop, t, has)[0] for t in steps], 1)
+    labels = [f"ep {e}, t={s}" for e, s, h in zip(loop["ep"].tolist(), loop["s"].tolist(), has.tolist()) if h]
+    return dict(neural=neural, real=real, steps=list(steps), labels=labels)
 
 # %% ../nbs/07_evaluate.ipynb #s002
 @torch.no_grad()

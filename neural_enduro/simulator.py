@@ -12,6 +12,7 @@ from .env import make_env, check_actions, action_names, resolve_game, game_name,
 from .data import start_frames, save_gif
 from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DIR, to_u8, traced
 from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, sample_codes
+from .realism import edge_count, mean_abs_change, filmstrip
 
 # %% auto #0
 __all__ = ['collapsed', 'neural_step', 'neural_rollout', 'NeuralEnduro', 'save_video', 'drive_side_by_side', 'side_by_side']
@@ -138,7 +139,9 @@ def save_video(frames, path, fps: float = 15, scale: int = 2):
 
 # %% ../nbs/05_simulator.ipynb #c011
 def drive_side_by_side(sim: NeuralEnduro, steps: int = 300, start: str = "start", seed: int = 0, policy=None) -> dict:
-    "Driver plays the neural game for `steps`; the emulator replays its actions. Returns frames and figures."
+    """Driver plays the neural game for `steps`; the emulator replays its actions. Returns frames and figures: PSNR
+    against the real game, the strong-edge ratio (neural over real, `nbs/05a_realism.ipynb`) at steps 1, 15, 100,
+    300, 1000, and the motion ratio over steps 100 to the end."""
     from neural_enduro.data import DriverPolicy, emulator_at
     if steps <= 0: raise ValueError(f"steps must be positive, got {steps}")
     env, obs = emulator_at(start)
@@ -153,8 +156,13 @@ def drive_side_by_side(sim: NeuralEnduro, steps: int = 300, start: str = "start"
     mse = ((neural.astype(np.float32) - real) / 255) ** 2
     x = neural.reshape(len(neural), -1) / 255
     per_step = 10 * np.log10(1 / np.maximum(mse.mean((1, 2)), 1e-12))
+    hs = [h for h in (1, 15, 100, 300, 1000, steps) if h <= steps]
+    edges = {str(h): round(edge_count(neural[h:h + 1]).item() / max(edge_count(real[h:h + 1]).item(), 1), 3) for h in hs}
+    motion = (mean_abs_change(neural[99:-1], neural[100:]).mean() / mean_abs_change(real[99:-1], real[100:]).mean()
+              if steps > 100 else None)
     return dict(neural=neural, real=real, actions=np.array(acts), figures=dict(
-        steps=steps, start=start, psnr_vs_real={str(h): round(float(per_step[h]), 2) for h in (1, 15, 100, steps) if h <= steps},
+        steps=steps, start=start, psnr_vs_real={str(h): round(float(per_step[h]), 2) for h in hs},
+        edge_ratio=edges, motion_ratio=None if motion is None else round(motion.item(), 3),
         collapsed_frames=int(collapsed(neural).sum()), min_mean=round(float(x.mean(1).min()), 3),
         min_std=round(float(x.std(1).min()), 3), loop_fps=round(steps / secs, 1)))
 

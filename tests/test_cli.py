@@ -73,6 +73,19 @@ def test_evaluate_errors_name_the_problem(tmp_path):
     assert p.returncode == 2 and "no checkpoints for Pong" in p.stderr
 
 
+def test_evaluate_prints_realism_and_writes_a_filmstrip(tmp_path):
+    if not (Path(__file__).resolve().parents[1] / "checkpoints" / "enduro" / "predictor_state.pt").exists():
+        pytest.skip("no shipped checkpoints")
+    spec = {"game": "Enduro", "episodes": [{"seed": 1, "actions": [1] * 60}, {"seed": 2, "actions": [7] * 50}],
+            "rollout_steps": 40, "starts": 2, "controllability_starts": 2, "controllability_seeds": 1}
+    (tmp_path / "s.json").write_text(json.dumps(spec))
+    png = tmp_path / "strip.png"
+    res = json.loads(run("evaluate", str(tmp_path / "s.json"), "--filmstrip", str(png), "--json").stdout)
+    assert list(res["realism_nn_gap_db"]) == ["15"] and list(res["realism_edge_ratio"]) == ["15"]
+    assert res["realism_starts"] == 4 and res["c2st_acc"] is None   # nothing reaches step 100 in 40-step rollouts
+    assert res["filmstrip"] == str(png) and png.read_bytes()[:4] == b"\x89PNG"
+
+
 def test_agent_eval(tmp_path):
     p = run("agent-eval", "--checkpoint", str(tmp_path / "none.pt"), check=False)
     assert p.returncode == 2 and "no agent checkpoint" in p.stderr
