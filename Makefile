@@ -1,13 +1,29 @@
-# Neural Enduro: `make install`, `make test`, `make demo`, `make lab`.
+# Neural Enduro: `make help` lists the targets.
 SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
-.PHONY: install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-all train-dqn publish-dqn game analysis probe-vqvae probe-context
+.DEFAULT_GOAL := help
+.PHONY: help browser check-browser install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-all train-dqn publish-dqn game analysis probe-vqvae probe-context
 
-install: $(STAMP)
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
+
+install: $(STAMP) browser  ## create .venv and install the package (torch CPU build first) and Chromium where apt is available
+
+# The play test drives the game in Debian's Chromium: installed with apt-get where it is available (as root).
+browser:  ## install Debian's Chromium for the play test when it is missing and apt-get is available
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || ! command -v apt-get >/dev/null 2>&1 \
+	 || { echo "installing Debian's chromium for the play test (log: /tmp/chromium-install.log)"; \
+	      (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/tmp/chromium-install.log 2>&1 \
+	      || echo "could not install chromium: see /tmp/chromium-install.log"; }
+
+check-browser:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || { echo "ERROR: the play test needs Chromium and \
+	none was found. On Debian/Ubuntu: 'sudo apt-get install chromium' (or 'make browser' as root); elsewhere put a \
+	chromium executable on PATH."; exit 1; }
 
 # torch goes in first as the CPU build that lies on this machine's disk, so the package's
 # looser `torch>=2.3` does not pull a multi-GB CUDA build.
@@ -19,39 +35,39 @@ $(STAMP): settings.ini setup.py
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-export: install
+export: install  ## write neural_enduro/ from nbs/ (nbdev_export)
 	$(BIN)/nbdev_export
 
 # The library must be exactly what the notebooks export: export into a scratch copy and diff.
-check-sync: install
+check-sync: install  ## check that neural_enduro/ is exactly what nbs/ exports
 	@tmp=$$(mktemp -d); cp -r settings.ini nbs neural_enduro $$tmp/; \
 	 (cd $$tmp && $(CURDIR)/$(BIN)/nbdev_export) || exit 1; \
 	 if diff -r -x __pycache__ neural_enduro $$tmp/neural_enduro; then echo "library in sync with nbs/"; rm -rf $$tmp; \
 	 else echo "ERROR: neural_enduro/ differs from what nbdev_export writes: run 'make export'"; rm -rf $$tmp; exit 1; fi
 
 # README.md is generated from nbs/index.ipynb (Quarto is not available here).
-readme: install
+readme: install  ## write README.md from nbs/index.ipynb
 	$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout --log-level=ERROR > README.md
 
-check-readme: install
+check-readme: install  ## check that README.md matches nbs/index.ipynb
 	@$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout --log-level=ERROR | diff - README.md \
 	 && echo "README.md matches nbs/index.ipynb" \
 	 || (echo "ERROR: README.md differs from nbs/index.ipynb: run 'make readme'"; exit 1)
 
-test: install check-sync check-readme
+test: install check-browser check-sync check-readme  ## every test: notebooks (nbdev_test) and tests/ (incl. a real-browser play test)
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing   # 2 notebooks at once, 1 thread each: no oversubscription
 	$(BIN)/python -m pytest -q tests
 
 # The main job: papermill runs the simulator notebook on the shipped checkpoints (a 1,000-step neural drive by the
 # scripted driver beside the real emulator fed the same actions) -> data/neural_enduro_game.gif, a filmstrip + figures.
-demo: install
+demo: install  ## drive the neural game 1,000 steps beside the real emulator: GIF, filmstrip, figures
 	@mkdir -p runs/demo
 	$(BIN)/papermill nbs/05_simulator.ipynb runs/demo/simulator.ipynb --no-progress-bar \
 	  -p out_gif data/neural_enduro_game.gif -p figures_json runs/demo/figures.json \
 	  -p filmstrip_png data/figures/demo_filmstrip.png
 	@echo "figures:"; cat runs/demo/figures.json; echo
 
-bench: install
+bench: install  ## print speed figures (collect, decoder, simulator, DQN update, training)
 	$(BIN)/neural-enduro bench collect --json
 
 # How the shipped checkpoints were made (2 CPU cores, about an hour in all). Each step is a papermill run of a training
@@ -71,12 +87,12 @@ DATA := -y "data_dirs: [data/episodes/driver, data/episodes/random]"
 MIX := -y "data_dirs: [data/episodes/driver, data/episodes/random, data/episodes/dqn]"
 PM := $(BIN)/papermill --no-progress-bar
 RUNS := mkdir -p runs/vqvae_warp runs/vqvae_selfroll runs/vqvae_selfroll2 runs/vqvae_seed runs/pred_state_mix runs/pred_state_all runs/pred_state_branch runs/pred_state_hold runs/pred_action_mix runs/pred_action_seed
-data: install
+data: install  ## record driver, random and DQN play into data/episodes/
 	$(BIN)/neural-enduro collect --policy driver --steps 200000 --out data/episodes/driver --seed 0
 	$(BIN)/neural-enduro collect --policy random --steps 60000 --out data/episodes/random --seed 1000
 	$(BIN)/neural-enduro collect --policy dqn --steps 200000 --out data/episodes/dqn --seed 3000 --num_envs 4
 
-train-vqvae: install
+train-vqvae: install  ## train the CPU world model (3 stages) and publish it
 	@$(RUNS)
 	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_warp/train.ipynb -p run_dir runs/vqvae_warp -p steps 4000 -p batch_size 32 \
 	  -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 2 -p frames_dir runs/frames $(MIX)
@@ -88,7 +104,7 @@ train-vqvae: install
 	  -p init_from runs/vqvae_selfroll/best.pt -p train_encoder False -p self_rollout 12 -p drift_horizon 15 \
 	  -p publish_to checkpoints/enduro/vqvae.pt
 
-train-predictors: install
+train-predictors: install  ## train the action+state and action-only predictors on the CPU world model's codes
 	@$(RUNS)
 	$(PM) nbs/04_predictors.ipynb runs/pred_state_mix/train.ipynb -p run_dir runs/pred_state_mix -p model state \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 4000 -p batch_size 64 -p val_pairs 1024 -p eval_every 500 \
@@ -121,7 +137,7 @@ train-predictors: install
 # weighted 11x (contrast_weight 10; nbs/04_predictors).
 JOINT = $(PM) nbs/04b_joint.ipynb runs/$(1)/train.ipynb -p run_dir runs/$(1) -p batch_size 128 -p max_frames 28000 \
   -p val_max_frames 4000 -p val_pairs 1024 -p eval_every 1000 -p ckpt_every 500 -p frames_dir runs/frames -p device cuda $(MIX)
-train-joint-gpu: install
+train-joint-gpu: install  ## optional GPU stage: the world model and action+state predictor trained together
 	@mkdir -p runs/joint_w3 runs/joint_c7
 	$(call JOINT,joint_w3) -p steps 4968 -p lr 0.0002 -p rate 0.0003 -y "rate_ramp: [0.0, 0.3]" \
 	  -p init_vqvae runs/vqvae_selfroll2/best.pt -p init_predictor runs/pred_state_hold/best.pt
@@ -129,7 +145,7 @@ train-joint-gpu: install
 	  -p init_vqvae runs/joint_w3/best_vqvae.pt -p init_predictor runs/joint_w3/best_predictor.pt
 
 JOINT_RUN ?= runs/joint_c7
-train-joint: install
+train-joint: install  ## after train-joint-gpu: publish the joint pair, drift fine-tunes, predictors (shipped set)
 	@mkdir -p runs/joint_selfroll runs/joint_selfroll2 runs/pred_action_joint runs/pred_state_hold_joint
 	$(BIN)/python -c "from neural_enduro.joint import publish_joint; publish_joint('$(JOINT_RUN)', 'checkpoints/enduro', \
 	  overwrite=True, note='Trained with its world model (nbs/04b_joint, make train-joint-gpu) on one H100.')"
@@ -154,7 +170,7 @@ train-joint: install
 
 # The seed setup, for the baseline and the black-screen diagnosis: the seed's VQ-VAE structure (quarter widths) and
 # its action-only MLP trained on random-agent pairs only.
-train-seed: install
+train-seed: install  ## train and publish the seed's design (baseline, black-screen diagnosis)
 	@$(RUNS)
 	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_seed/train.ipynb -p run_dir runs/vqvae_seed -p config seed -p steps 1200 \
 	  -p batch_size 16 -p val_pairs 1024 -p eval_every 300 -p ckpt_every 150 -p threads 2 -p max_frames 40000 $(DATA) \
@@ -163,33 +179,33 @@ train-seed: install
 	  -p vqvae_path checkpoints/enduro/vqvae_seed.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
 	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/random]" -p publish_to checkpoints/enduro/predictor_action_seed.pt -p publish_half True
 
-train-all: data train-vqvae train-predictors train-seed
+train-all: data train-vqvae train-predictors train-seed  ## record the data and train the CPU models and the seed design
 
-lab: install
+lab: install  ## JupyterLab on the play notebook
 	$(BIN)/jupyter lab nbs/06_play.ipynb
 
-clean-nbs: install
+clean-nbs: install  ## nbdev_clean the notebooks
 	$(BIN)/nbdev_clean
 
-# The DQN (issue 7): a long, resumable background run on one core (rerun the same command to resume from runs/dqn/last.pt),
+# The DQN: a long, resumable background run on one core (rerun the same command to resume from runs/dqn/last.pt),
 # then publish its best checkpoint with a fresh evaluation on unseen seeds.
 DQN_STEPS ?= 3000000
-train-dqn: install
+train-dqn: install  ## train the DQN (long, resumable: rerun to resume)
 	@mkdir -p runs/dqn
 	nice -n 10 $(PM) nbs/09_agent.ipynb runs/dqn/train.ipynb -p run_dir runs/dqn -p num_envs 8 -p total_steps $(DQN_STEPS) \
 	  -p buffer_size 500000 -p batch_size 64 -p target_every 1000 -p learning_starts 20000 -p eps_steps 250000 \
 	  -p max_episode_frames 108000 -p eval_every 100000 -p eval_episodes 4 -p ckpt_every 2000 -p threads 1
 
 AGENT_SEED ?= 110000
-publish-dqn: install
+publish-dqn: install  ## publish the DQN's best checkpoint with a fresh evaluation
 	$(BIN)/python -c "from neural_enduro.agent import publish_agent; print(publish_agent('runs/dqn', 'checkpoints/enduro/agent.pt', seed=$(AGENT_SEED), overwrite=True))"
 
-# The same pipeline on another ALE game at CPU scale (issue 8), e.g. `make game GAME=Breakout ROM=breakout`: random play,
+# The same pipeline on another ALE game at CPU scale, e.g. `make game GAME=Breakout ROM=breakout`: random play,
 # a world model, the action+state predictor (fp16 weights, to keep checkpoints/ under 40 MB), a spec of held-out
 # episodes and its evaluation (about 25 minutes on 2 cores).
 GAME ?= Breakout
 ROM ?= breakout
-game: install
+game: install  ## the pipeline on another ALE game, e.g. make game GAME=Breakout ROM=breakout
 	@mkdir -p runs/vqvae_$(ROM) runs/pred_state_$(ROM) runs/eval
 	test -f data/episodes/$(ROM)_random/index.json || $(BIN)/neural-enduro collect --policy random --game $(GAME) \
 	  --steps 40000 --out data/episodes/$(ROM)_random --seed 2000
@@ -205,19 +221,19 @@ game: install
 	$(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --json | tee runs/eval/$(ROM).json
 
 # The latent analysis (nbs/10_analysis) on the full recordings; figures and summary.json land in runs/analysis/.
-analysis: install
+analysis: install  ## the latent analysis on the full recordings into runs/analysis/
 	@mkdir -p runs/analysis
 	$(PM) nbs/10_analysis.ipynb runs/analysis/analysis.ipynb -p run_dir runs/analysis \
 	  -y "data_dirs: {driver: data/episodes/driver, random: data/episodes/random, dqn: data/episodes/dqn}"
 
-# Issue 3 probes: what limits the world model's recon PSNR? The same data, steps and schedule, one change at a time:
+# World-model probes: what limits the world model's recon PSNR? The same data, steps and schedule, one change at a time:
 # the design shipped then (one context frame, no warp), 16x more codes per cell (information), 1.5x wider channels (capacity). Metrics: runs/probe_*/metrics.jsonl.
 PROBE = $(PM) nbs/03_train_vqvae.ipynb runs/probe_$(1)/train.ipynb -p run_dir runs/probe_$(1) -p steps 1000 -p batch_size 32 \
   -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 500 -p threads 1 -p frames_dir runs/frames $(MIX) -y "overrides: $(2)"
 ONE := context: 1, warp: false
 CODES4096 := {fsq_levels: [8, 8, 8, 8], codebook_size: 4096, $(ONE)}
 WIDE := {channels: [48, 96, 144, 192], $(ONE)}
-probe-vqvae: install
+probe-vqvae: install  ## world-model probes: code budget and width
 	@mkdir -p runs/probe_base runs/probe_codes4096 runs/probe_wide
 	$(call PROBE,base,{$(ONE)})
 	$(call PROBE,codes4096,$(CODES4096))
@@ -232,7 +248,7 @@ PROBE_CTX = $(PM) nbs/03_train_vqvae.ipynb runs/probe2_$(1)/train.ipynb -p run_d
 PROBE_PRED = $(PM) nbs/04_predictors.ipynb runs/pprobe_$(1)/train.ipynb -p run_dir runs/pprobe_$(1) -p model state \
   -p vqvae_path runs/probe2_$(1)/best.pt -p steps 800 -p batch_size 64 -p max_frames 30000 -p val_pairs 1024 -p eval_every 400 \
   -p ckpt_every 400 -p threads 1 -p frames_dir runs/frames_driver -y "data_dirs: [data/episodes/driver]"
-probe-context: install
+probe-context: install  ## world-model probes: one or two context frames, warp decoder
 	@mkdir -p runs/probe2_c1 runs/probe2_c2 runs/probe2_c2w runs/pprobe_c1 runs/pprobe_c2
 	$(call PROBE_CTX,c1,{context: 1, warp: false})
 	$(call PROBE_CTX,c2,{context: 2, warp: false})
