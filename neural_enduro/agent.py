@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .env import make_agent_env, action_names, game_name, resolve_game, AGENT_SHAPE
-from .vqvae import save_checkpoint, read_checkpoint, load_state_strict
+from .core import save_checkpoint, read_checkpoint, load_state_strict
 
 # %% auto #0
 __all__ = ['DQNConfig', 'QNetwork', 'ReplayBuffer', 'evaluate_agent', 'agent_path', 'load_agent', 'train_dqn', 'bench_update',
@@ -144,7 +144,7 @@ def evaluate_agent(q: QNetwork, game: str = "Enduro", episodes: int = 10, seed: 
 # %% ../nbs/09_agent.ipynb #c748f875
 def agent_path(game: str = "Enduro") -> Path:
     "Where the shipped agent of `game` lives: `checkpoints/<rom>/agent.pt`."
-    from neural_enduro.vqvae import CHECKPOINTS_DIR
+    from neural_enduro.core import CHECKPOINTS_DIR
     return CHECKPOINTS_DIR / resolve_game(game) / "agent.pt"
 
 def load_agent(path, ck: dict | None = None) -> QNetwork:

@@ -8,7 +8,8 @@ import json, os, sys, time, difflib
 from pathlib import Path
 from fastcore.script import anno_parser, Param, store_true
 from .env import resolve_game
-from .data import record, bench_collect, save_gif, load_episode, REPO_ROOT
+from .data import record, bench_collect, save_gif, load_episode
+from .core import REPO_ROOT
 
 COMMANDS = {}
 def command(f):
@@ -47,7 +48,7 @@ def bench(what: Param("what to benchmark: all, collect, decoder, simulator, dqn 
     "Print speed figures (never asserted by tests)."
     def decoder():
         from neural_enduro.vqvae import load_vqvae, bench_decoder
-        from neural_enduro.evaluate import checkpoint_dir
+        from neural_enduro.core import checkpoint_dir
         d = checkpoint_dir("Enduro")
         res = {"default": bench_decoder(load_vqvae(d / "vqvae.pt"), n=300)}
         if (d / "vqvae_seed.pt").exists(): res["seed"] = bench_decoder(load_vqvae(d / "vqvae_seed.pt"), n=20)
@@ -108,7 +109,8 @@ def evaluate(spec: Param("evaluation spec (JSON: game, episodes of {seed, action
              filmstrip: Param("also write a PNG filmstrip of neural and real frames at steps 1-1000 here", str) = None,
              json: Param("print JSON", store_true) = False):
     "Score the shipped models on the episodes of SPEC (regenerated from seed and actions)."
-    from neural_enduro.evaluate import evaluate as _evaluate, CHECKPOINTS_DIR
+    from neural_enduro.evaluate import evaluate as _evaluate
+    from neural_enduro.core import CHECKPOINTS_DIR
     res = _evaluate(spec, checkpoints or CHECKPOINTS_DIR, progress=not json, details=filmstrip is not None)
     if filmstrip is not None:
         import matplotlib; matplotlib.use("Agg")

@@ -10,9 +10,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .data import start_frames, emulator_at
-from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DIR, to_u8
+from .vqvae import LatentActionVQVAE, load_vqvae
+from .core import checkpoint_dir, CHECKPOINTS_DIR, to_u8
 from .predictors import load_predictor, sample_codes
-from .simulator import collapsed
+from .simulator import collapsed, COLLAPSE_THRESHOLD
 
 # %% auto #0
 __all__ = ['SETUPS', 'instrumented_rollout', 'summary', 'load_setup', 'diagnose', 'real_rollouts', 'true_codes']
@@ -54,7 +55,7 @@ def instrumented_rollout(vqvae, predictor, frames, actions, temperature: float =
             pos_hits += (codes == torch.as_tensor(true_codes[:, t]).long()).float().sum(0).numpy(); n_true += B
         prev, pc = cur, codes
         cur = (shown * 255).round() / 255 if feedback == "clamp" else raw
-    col = (st["std"] < 0.05) | (st["mean"] < 0.05)     # the same threshold as `simulator.collapsed`, from the stats
+    col = (st["std"] < COLLAPSE_THRESHOLD) | (st["mean"] < COLLAPSE_THRESHOLD)   # `simulator.collapsed`, from the stats
     out = dict(stats=st, collapsed=col, code_counts=counts, collapsed_fraction=float(col.mean()),
                first_collapse=int(np.argmax(col.any(1))) if col.any() else None,
                final_mean=float(st["mean"][-1].mean()), final_std=float(st["std"][-1].mean()),

@@ -11,9 +11,11 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 from .env import replay, game_name, check_actions, make_env, action_names
-from .data import REPO_ROOT, load_index, load_episode
-from .vqvae import load_vqvae, bench_decoder, psnr, codebook_stats, checkpoint_dir, CHECKPOINTS_DIR
-from .train_vqvae import evaluate_pairs, free_run
+from .data import load_index, load_episode
+from .core import REPO_ROOT
+from .vqvae import load_vqvae, bench_decoder, codebook_stats
+from .core import psnr, checkpoint_dir, CHECKPOINTS_DIR
+from .vqvae import evaluate_pairs, free_run
 from .predictors import load_predictor
 from .simulator import NeuralEnduro, neural_rollout, neural_step, collapsed
 from .realism import nearest_psnr, edge_count, mean_abs_change, c2st

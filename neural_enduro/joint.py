@@ -12,8 +12,9 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import load_index
-from .vqvae import (LatentActionVQVAE, VQVAEConfig, CONFIGS, FiniteScalarQuantizer, save_checkpoint,
-                                 read_checkpoint, load_state_strict, load_vqvae, psnr, codebook_stats)
+from .vqvae import (LatentActionVQVAE, VQVAEConfig, CONFIGS, FiniteScalarQuantizer, load_vqvae,
+                                 codebook_stats)
+from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr
 from .train_vqvae import FramePairs, tiny_data
 from .predictors import ActionStateToLatent, load_predictor, _cfg
 

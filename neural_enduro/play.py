@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import ipywidgets as W
 from .env import make_env, action_names
-from .data import start_frames, emulator_at, REPO_ROOT, save_gif
-from .vqvae import CHECKPOINTS_DIR
+from .data import start_frames, emulator_at, save_gif
+from .core import REPO_ROOT
+from .core import CHECKPOINTS_DIR
 
 # %% auto #0
 __all__ = ['keys_to_action', 'png_bytes', 'PlayNeuralEnduro', 'playable_games', 'play']

@@ -14,9 +14,10 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .env import action_names, make_env
 from .data import load_index, load_episode, record
-from .vqvae import (LatentActionVQVAE, load_vqvae, save_checkpoint, read_checkpoint, load_state_strict,
-                                 psnr, codebook_stats, to_u8)
-from .train_vqvae import FramePairs, free_run, tiny_data
+from .vqvae import LatentActionVQVAE, load_vqvae, codebook_stats
+from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8, atomic_replace
+from .train_vqvae import FramePairs, tiny_data
+from .vqvae import free_run
 
 # %% auto #0
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
@@ -53,9 +54,8 @@ class LatentPairs:
         else:
             self.codes = encode_pairs(vqvae, self.fp, progress=progress)
             if cache is not None:
-                cache.parent.mkdir(parents=True, exist_ok=True); tmp = cache.with_suffix(".tmp.npz")
-                np.savez_compressed(tmp, codes=self.codes.numpy(), actions=self.fp.actions.numpy().astype(np.uint8), key=key)
-                os.replace(tmp, cache)
+                atomic_replace(cache, lambda tmp: np.savez_compressed(
+                    tmp, codes=self.codes.numpy(), actions=self.fp.actions.numpy().astype(np.uint8), key=key))
         self.K = vqvae.cfg.codebook_size
         self.action_names = load_index(self.fp.episodes[0]["dir"])["action_names"]   # the recorded game's action set
         self.n_actions = len(self.action_names)
@@ -125,10 +125,9 @@ def record_branches(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "trai
         for k in ("prev", "cur", "act_prev", "b2", "c2", "nxt2"): keep[k].append(ep[k])
     if not keep["cur"]: raise ValueError(f"no {split} episode is long enough to branch every {every} steps")
     arrays = {k: torch.cat(v).numpy() for k, v in keep.items()}
-    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True); tmp = out.with_suffix(".tmp.npz")
-    np.savez(tmp, key=_codes_key(vqvae), action_names=json.dumps(action_names(game)), every=every, split=split, dirs=json.dumps([str(d) for d in dirs]), **arrays)
-    os.replace(tmp, out)
-    return out
+    return atomic_replace(out, lambda tmp: np.savez(tmp, key=_codes_key(vqvae), action_names=json.dumps(action_names(game)),
+                                                    every=every, split=split, dirs=json.dumps([str(d) for d in dirs]),
+                                                    **arrays))
 
 class BranchPairs:
     """The pairs of a `record_branches` file, as `LatentPairs.batch` gives them. Pair `i` of state `i // (A + 2)`:
@@ -201,11 +200,9 @@ def record_holds(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "train",
     arrays = dict(frames=fr.numpy(), i_prev=tr[keep, 0].int().numpy(), i_cur=tr[keep, 1].int().numpy(),
                   action=meta[keep, 0].to(torch.uint8).numpy(), act_prev=meta[keep, 1].to(torch.uint8).numpy(),
                   pcodes=codes[pidx[keep]].numpy(), codes=codes[keep].numpy())
-    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True); tmp = out.with_suffix(".tmp.npz")
-    np.savez(tmp, key=_codes_key(vqvae), action_names=json.dumps(action_names(game)), every=every, hold=hold, split=split,
-             dirs=json.dumps([str(d) for d in dirs]), **arrays)
-    os.replace(tmp, out)
-    return out
+    return atomic_replace(out, lambda tmp: np.savez(tmp, key=_codes_key(vqvae), action_names=json.dumps(action_names(game)),
+                                                    every=every, hold=hold, split=split,
+                                                    dirs=json.dumps([str(d) for d in dirs]), **arrays))
 
 class HoldPairs:
     "The transitions of a `record_holds` file, as `LatentPairs.batch` gives them."

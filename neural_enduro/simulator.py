@@ -10,18 +10,23 @@ import numpy as np
 import torch
 from .env import make_env, check_actions, action_names, resolve_game, game_name, FRAME_SHAPE
 from .data import start_frames, save_gif
-from .vqvae import LatentActionVQVAE, load_vqvae, checkpoint_dir, CHECKPOINTS_DIR, to_u8, traced
+from .vqvae import LatentActionVQVAE, load_vqvae, traced
+from .core import checkpoint_dir, CHECKPOINTS_DIR, to_u8
 from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, sample_codes
 from .realism import edge_count, mean_abs_change, filmstrip
 
 # %% auto #0
-__all__ = ['collapsed', 'neural_step', 'neural_rollout', 'NeuralEnduro', 'save_video', 'drive_side_by_side', 'side_by_side']
+__all__ = ['COLLAPSE_THRESHOLD', 'collapsed', 'neural_step', 'neural_rollout', 'NeuralEnduro', 'save_video', 'drive_side_by_side',
+           'side_by_side']
 
 # %% ../nbs/05_simulator.ipynb #c005
+COLLAPSE_THRESHOLD = 0.05   # a frame whose pixel std or mean (pixels in [0, 1]) is below this is black or blank
+
 def collapsed(frames) -> torch.Tensor:
-    "Per-frame collapse flag (DESIGN section 5): pixel std < 0.05 or mean < 0.05, pixels in [0, 1] (uint8 frames are scaled)."
-    f = torch.as_tensor(frames); x = f.float().flatten(1) / (255 if f.dtype == torch.uint8 else 1)
-    return (x.std(1) < 0.05) | (x.mean(1) < 0.05)
+    "Per-frame collapse flag: pixel std or mean under `COLLAPSE_THRESHOLD`, pixels in [0, 1] (uint8 frames are scaled)."
+    f = torch.as_tensor(frames)
+    x = f.float().flatten(1) / (255 if f.dtype == torch.uint8 else 1)
+    return (x.std(1) < COLLAPSE_THRESHOLD) | (x.mean(1) < COLLAPSE_THRESHOLD)
 
 @torch.inference_mode()
 def neural_step(vqvae, predictor, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None, prev_actions=None):

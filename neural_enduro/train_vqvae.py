@@ -12,11 +12,12 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import load_index, load_episode, record
-from .vqvae import (LatentActionVQVAE, VQVAEConfig, CONFIGS, save_checkpoint, read_checkpoint,
-                                 load_state_strict, psnr, codebook_stats, to_u8)
+from .vqvae import (LatentActionVQVAE, VQVAEConfig, CONFIGS, codebook_stats, evaluate_pairs, val_grid,
+                                  free_run, free_run_psnr)
+from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8
 
 # %% auto #0
-__all__ = ['FramePairs', 'evaluate_pairs', 'val_grid', 'free_run', 'free_run_psnr', 'tiny_data', 'train_vqvae', 'publish']
+__all__ = ['FramePairs', 'tiny_data', 'train_vqvae', 'publish']
 
 # %% ../nbs/03_train_vqvae.ipynb #c005
 class FramePairs:
@@ -75,63 +76,6 @@ class FramePairs:
         "Frames t-k-1 ... t+1 `(B, k+3, H, W)` for pair indices `i`; needs `history[i] >= k + 1` (all in one episode)."
         if (self.history[i] < k + 1).any(): raise ValueError(f"a window of {k + 3} frames reaches before its episode's start")
         return self.frames[self.starts[i][:, None] + torch.arange(-k - 1, 2)]
-
-# %% ../nbs/03_train_vqvae.ipynb #c007
-@torch.no_grad()
-def evaluate_pairs(model: LatentActionVQVAE, f0: torch.Tensor, f1: torch.Tensor, batch: int = 64, f_prev=None) -> dict:
-    """Recon and copy-frame PSNR (10 log10 of 1/mean MSE) and codebook stats over pairs of uint8 frames, and
-    `code_gain_db`: recon PSNR minus the PSNR with the codes shuffled across pairs. Near 0 means the decoder ignores
-    its codes (it predicts from frame t alone), the failure to watch for with a full-resolution decoder. `f_prev`:
-    frames t-1, for models with two context frames (None: frame t repeated)."""
-    model.eval(); se_rec = se_copy = se_shuf = 0.0; idxs = []
-    g = torch.Generator().manual_seed(0)
-    for i in range(0, len(f0), batch):
-        a, b = f0[i:i + batch], f1[i:i + batch]; p = None if f_prev is None else f_prev[i:i + batch]
-        idx = model.encode(a, b, p); pred = model.decode(a, idx, p).clamp(0, 1)
-        shuf = model.decode(a, idx[torch.randperm(len(idx), generator=g)], p).clamp(0, 1)
-        bt = b.float() / 255
-        se_rec += F.mse_loss(pred, bt, reduction="sum").item(); se_copy += F.mse_loss(a.float() / 255, bt, reduction="sum").item()
-        se_shuf += F.mse_loss(shuf, bt, reduction="sum").item()
-        idxs.append(idx.numpy())
-    n = f0[0].numel() * len(f0)
-    return dict(recon_psnr=psnr(se_rec / n), copy_psnr=psnr(se_copy / n), code_gain_db=psnr(se_rec / n) - psnr(se_shuf / n),
-                **codebook_stats(np.concatenate(idxs), model.cfg.codebook_size))
-
-def val_grid(model, f0, f1, path, n: int = 4, f_prev=None):
-    "Save a (current, true next, predicted next, |error| x4) grid for `n` pairs."
-    import matplotlib; import matplotlib.pyplot as plt
-    p = None if f_prev is None else f_prev[:n]
-    with torch.no_grad(): pred = model.eval().decode(f0[:n], model.encode(f0[:n], f1[:n], p), p).clamp(0, 1).numpy()
-    fig, axs = plt.subplots(n, 4, figsize=(8, 2.6 * n), squeeze=False)
-    for r in range(n):
-        cur, true = f0[r].numpy() / 255, f1[r].numpy() / 255
-        for c, (img, title) in enumerate([(cur, "frame t"), (true, "true t+1"), (pred[r], "predicted t+1"),
-                                          (np.clip(4 * np.abs(pred[r] - true), 0, 1), "|error| x4")]):
-            axs[r, c].imshow(img, cmap="gray", vmin=0, vmax=1); axs[r, c].axis("off")
-            if r == 0: axs[r, c].set_title(title, fontsize=9)
-    fig.tight_layout(); fig.savefig(path, dpi=70); plt.close(fig)
-    return path
-
-@torch.no_grad()
-def free_run(model: LatentActionVQVAE, win: torch.Tensor, idx=None) -> torch.Tensor:
-    """The decoder open-loop on a window of real uint8 frames `(B, T, H, W)`: from the first two frames, each step
-    decodes the *true* codes of the next real transition onto the model's own previous outputs, rounded to uint8 as the
-    game shows them. Returns its versions of frames 2 ... T-1 `(B, T-2, H, W)`. Its error is the decoder's drift
-    alone (no predictor involved). `idx` `(B, T-2, 7, 5)`: those codes when already known (else encoded here)."""
-    B, T = win.shape[:2]; g = model.cfg.grid
-    if idx is None:
-        idx = model.encode(win[:, 1:-1].flatten(0, 1), win[:, 2:].flatten(0, 1), win[:, :-2].flatten(0, 1)).view(B, T - 2, *g)
-    prev, cur, out = win[:, 0], win[:, 1], []
-    for j in range(T - 2):
-        nxt = to_u8(model.decode(cur, idx[:, j], prev))
-        prev, cur = cur, nxt; out.append(nxt)
-    return torch.stack(out, 1)
-
-def free_run_psnr(model, win, batch: int = 16) -> float:
-    "PSNR of `free_run`'s last frame against the real one: the decoder's drift over `T-2` steps."
-    se = sum(F.mse_loss(free_run(model.eval(), win[i:i + batch])[:, -1].float() / 255, win[i:i + batch, -1].float() / 255,
-                        reduction="sum").item() for i in range(0, len(win), batch))
-    return psnr(se / win[:, -1].numel())
 
 # %% ../nbs/03_train_vqvae.ipynb #c009
 def tiny_data(run: Path, data_dirs=None, max_episode_steps: int = 80, shard_len: int = 40) -> list:

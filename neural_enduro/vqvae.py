@@ -11,12 +11,12 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .core import read_checkpoint, load_state_strict, psnr, to_u8
 
 # %% auto #0
-__all__ = ['CONFIGS', 'CHECKPOINTS_DIR', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'FiniteScalarQuantizer', 'UNetEncoder',
-           'UNetDecoder', 'SeedEncoder', 'SeedDecoder', 'LatentActionVQVAE', 'save_checkpoint', 'read_checkpoint',
-           'load_state_strict', 'checkpoint_dir', 'load_vqvae', 'psnr', 'to_u8', 'codebook_stats', 'traced',
-           'bench_decoder']
+__all__ = ['CONFIGS', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'FiniteScalarQuantizer', 'UNetEncoder', 'UNetDecoder',
+           'SeedEncoder', 'SeedDecoder', 'LatentActionVQVAE', 'load_vqvae', 'codebook_stats', 'evaluate_pairs',
+           'val_grid', 'free_run', 'free_run_psnr', 'traced', 'bench_decoder']
 
 # %% ../nbs/02_vqvae.ipynb #c005
 @dataclass
@@ -282,56 +282,6 @@ class LatentActionVQVAE(nn.Module):
         return dict(pred_raw=pred, idx=idx, mse=mse, commit=commit, loss=mse + self.cfg.commitment * commit, **stats)
 
 # %% ../nbs/02_vqvae.ipynb #c022
-def save_checkpoint(path, kind: str, config: dict, model: nn.Module, card: dict | None = None, half: bool = False, **extra) -> Path:
-    """Atomically write `{kind, config, state_dict, card, **extra}` to `path` and the card to `path` with `.json`.
-    `half` stores floating-point weights as fp16 (half the bytes; loading casts them back to the model's fp32)."""
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    card = dict(card or {}, kind=kind, config=config, **({"weights_dtype": "float16"} if half else {}))
-    sd = {k: v.half() if half and v.is_floating_point() else v for k, v in model.state_dict().items()}
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(dict(kind=kind, config=config, state_dict=sd, card=card, **extra), tmp)
-    os.replace(tmp, path)
-    jtmp = path.with_suffix(".json.tmp"); jtmp.write_text(json.dumps(card, indent=1, default=str)); os.replace(jtmp, path.with_suffix(".json"))
-    return path
-
-def read_checkpoint(path, kind: str | None = None) -> dict:
-    "Load a checkpoint dict safely (`weights_only=True`); clear errors for a missing, corrupt or wrong-kind file."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"checkpoint not found: {path}")
-    try: ck = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise ValueError(f"{path} is not a readable checkpoint ({type(e).__name__}: {str(e)[:200]})") from None
-    if not isinstance(ck, dict) or not {"kind", "config", "state_dict"} <= set(ck):
-        raise ValueError(f"{path} is not a neural-enduro checkpoint (needs kind, config, state_dict)")
-    if kind is not None and ck["kind"] != kind: raise ValueError(f"{path} holds a {ck['kind']!r} checkpoint, expected {kind!r}")
-    return ck
-
-def load_state_strict(model: nn.Module, state_dict: dict, path="checkpoint"):
-    "`load_state_dict(strict=True)`, with an error that names missing, unexpected and wrong-shape parameters."
-    own = model.state_dict()
-    missing = [k for k in own if k not in state_dict]; unexpected = [k for k in state_dict if k not in own]
-    shapes = [f"{k}: checkpoint {tuple(state_dict[k].shape)} vs model {tuple(v.shape)}" for k, v in own.items()
-              if k in state_dict and tuple(state_dict[k].shape) != tuple(v.shape)]
-    if missing or unexpected or shapes:
-        msg = [f"{path} does not match the model:"]
-        if missing: msg.append(f"missing {len(missing)}: {', '.join(missing[:6])}")
-        if unexpected: msg.append(f"unexpected {len(unexpected)}: {', '.join(unexpected[:6])}")
-        if shapes: msg.append(f"wrong shape {len(shapes)}: {'; '.join(shapes[:6])}")
-        raise ValueError(" ".join(msg))
-    model.load_state_dict(state_dict, strict=True)
-    return model
-
-from .data import REPO_ROOT
-CHECKPOINTS_DIR = REPO_ROOT / "checkpoints"
-
-def checkpoint_dir(game: str, root=CHECKPOINTS_DIR) -> Path:
-    "The shipped checkpoints of `game` (`root/<rom id>/`), or a clear error naming the games that have some."
-    from neural_enduro.env import resolve_game, game_name
-    rom = resolve_game(game); d = Path(root) / rom
-    if not (d / "vqvae.pt").exists():
-        have = sorted(p.parent.name for p in Path(root).glob("*/vqvae.pt"))
-        raise FileNotFoundError(f"no checkpoints for {game_name(game)} in {d} (games with checkpoints: {', '.join(have) or 'none'})")
-    return d
-
 def load_vqvae(path) -> LatentActionVQVAE:
     """A `LatentActionVQVAE` from a checkpoint, loaded strictly and safely, in eval mode, its weights channels-last
     (the memory layout in which this CPU's convolutions run fastest at batch 1: the same numbers, a quicker step)."""
@@ -342,18 +292,67 @@ def load_vqvae(path) -> LatentActionVQVAE:
     return model.eval().to(memory_format=torch.channels_last)
 
 # %% ../nbs/02_vqvae.ipynb #c025
-def psnr(mse: float) -> float:
-    "PSNR in dB of a mean squared error over pixels in [0, 1]."
-    return float(10 * math.log10(1 / max(float(mse), 1e-12)))
-
-def to_u8(x: torch.Tensor) -> torch.Tensor:
-    "Frames in [0, 1] (clamped) to uint8, as the game shows them and feeds them back."
-    return (x.clamp(0, 1) * 255).round().to(torch.uint8)
-
 def codebook_stats(idx, K: int) -> dict:
     "Codes used and perplexity of a set of code indices."
     counts = np.bincount(np.asarray(idx).ravel(), minlength=K); p = counts / max(counts.sum(), 1)
     return dict(codes_used=int((counts > 0).sum()), perplexity=float(np.exp(-(p[p > 0] * np.log(p[p > 0])).sum())))
+
+# %% ../nbs/02_vqvae.ipynb #c026b
+@torch.no_grad()
+def evaluate_pairs(model: LatentActionVQVAE, f0: torch.Tensor, f1: torch.Tensor, batch: int = 64, f_prev=None) -> dict:
+    """Recon and copy-frame PSNR (10 log10 of 1/mean MSE) and codebook stats over pairs of uint8 frames, and
+    `code_gain_db`: recon PSNR minus the PSNR with the codes shuffled across pairs. Near 0 means the decoder ignores
+    its codes (it predicts from frame t alone), the failure to watch for with a full-resolution decoder. `f_prev`:
+    frames t-1, for models with two context frames (None: frame t repeated)."""
+    model.eval(); se_rec = se_copy = se_shuf = 0.0; idxs = []
+    g = torch.Generator().manual_seed(0)
+    for i in range(0, len(f0), batch):
+        a, b = f0[i:i + batch], f1[i:i + batch]; p = None if f_prev is None else f_prev[i:i + batch]
+        idx = model.encode(a, b, p); pred = model.decode(a, idx, p).clamp(0, 1)
+        shuf = model.decode(a, idx[torch.randperm(len(idx), generator=g)], p).clamp(0, 1)
+        bt = b.float() / 255
+        se_rec += F.mse_loss(pred, bt, reduction="sum").item(); se_copy += F.mse_loss(a.float() / 255, bt, reduction="sum").item()
+        se_shuf += F.mse_loss(shuf, bt, reduction="sum").item()
+        idxs.append(idx.numpy())
+    n = f0[0].numel() * len(f0)
+    return dict(recon_psnr=psnr(se_rec / n), copy_psnr=psnr(se_copy / n), code_gain_db=psnr(se_rec / n) - psnr(se_shuf / n),
+                **codebook_stats(np.concatenate(idxs), model.cfg.codebook_size))
+
+def val_grid(model, f0, f1, path, n: int = 4, f_prev=None):
+    "Save a (current, true next, predicted next, |error| x4) grid for `n` pairs."
+    import matplotlib; import matplotlib.pyplot as plt
+    p = None if f_prev is None else f_prev[:n]
+    with torch.no_grad(): pred = model.eval().decode(f0[:n], model.encode(f0[:n], f1[:n], p), p).clamp(0, 1).numpy()
+    fig, axs = plt.subplots(n, 4, figsize=(8, 2.6 * n), squeeze=False)
+    for r in range(n):
+        cur, true = f0[r].numpy() / 255, f1[r].numpy() / 255
+        for c, (img, title) in enumerate([(cur, "frame t"), (true, "true t+1"), (pred[r], "predicted t+1"),
+                                          (np.clip(4 * np.abs(pred[r] - true), 0, 1), "|error| x4")]):
+            axs[r, c].imshow(img, cmap="gray", vmin=0, vmax=1); axs[r, c].axis("off")
+            if r == 0: axs[r, c].set_title(title, fontsize=9)
+    fig.tight_layout(); fig.savefig(path, dpi=70); plt.close(fig)
+    return path
+
+@torch.no_grad()
+def free_run(model: LatentActionVQVAE, win: torch.Tensor, idx=None) -> torch.Tensor:
+    """The decoder open-loop on a window of real uint8 frames `(B, T, H, W)`: from the first two frames, each step
+    decodes the *true* codes of the next real transition onto the model's own previous outputs, rounded to uint8 as the
+    game shows them. Returns its versions of frames 2 ... T-1 `(B, T-2, H, W)`. Its error is the decoder's drift
+    alone (no predictor involved). `idx` `(B, T-2, 7, 5)`: those codes when already known (else encoded here)."""
+    B, T = win.shape[:2]; g = model.cfg.grid
+    if idx is None:
+        idx = model.encode(win[:, 1:-1].flatten(0, 1), win[:, 2:].flatten(0, 1), win[:, :-2].flatten(0, 1)).view(B, T - 2, *g)
+    prev, cur, out = win[:, 0], win[:, 1], []
+    for j in range(T - 2):
+        nxt = to_u8(model.decode(cur, idx[:, j], prev))
+        prev, cur = cur, nxt; out.append(nxt)
+    return torch.stack(out, 1)
+
+def free_run_psnr(model, win, batch: int = 16) -> float:
+    "PSNR of `free_run`'s last frame against the real one: the decoder's drift over `T-2` steps."
+    se = sum(F.mse_loss(free_run(model.eval(), win[i:i + batch])[:, -1].float() / 255, win[i:i + batch, -1].float() / 255,
+                        reduction="sum").item() for i in range(0, len(win), batch))
+    return psnr(se / win[:, -1].numel())
 
 # %% ../nbs/02_vqvae.ipynb #c028
 @torch.inference_mode()

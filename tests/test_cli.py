@@ -91,7 +91,7 @@ def test_agent_eval(tmp_path):
     assert p.returncode == 2 and "no agent checkpoint" in p.stderr
     # an untrained agent, saved as training saves one: the command reports raw returns of full episodes
     from neural_enduro.agent import QNetwork, DQNConfig
-    from neural_enduro.vqvae import save_checkpoint
+    from neural_enduro.core import save_checkpoint
     from dataclasses import asdict
     ck = save_checkpoint(tmp_path / "agent.pt", "dqn", asdict(DQNConfig()), QNetwork(9))
     one_thread = dict(__import__("os").environ, OMP_NUM_THREADS="1")   # batch-2 forward passes: threads only contend
