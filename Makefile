@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help browser check-browser install test demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-all train-dqn publish-dqn game analysis probe-vqvae probe-context
+.PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-all train-dqn publish-dqn game analysis probe-vqvae probe-context
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -186,6 +186,10 @@ lab: install  ## JupyterLab on the play notebook
 
 clean-nbs: install  ## nbdev_clean the notebooks
 	$(BIN)/nbdev_clean
+
+format: install  ## format the notebooks' code (ruff, lines <= 119) and export the library
+	$(BIN)/ruff format nbs
+	$(BIN)/nbdev_export
 
 # The DQN: a long, resumable background run on one core (rerun the same command to resume from runs/dqn/last.pt),
 # then publish its best checkpoint with a fresh evaluation on unseen seeds.

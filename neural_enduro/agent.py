@@ -23,6 +23,7 @@ __all__ = ['DQNConfig', 'QNetwork', 'ReplayBuffer', 'evaluate_agent', 'agent_pat
 @dataclass
 class DQNConfig:
     "Hyperparameters of a DQN run; `total_steps` and `buffer_size` count transitions summed over the envs."
+
     game: str = "Enduro"
     num_envs: int = 8
     total_steps: int = 3_000_000
@@ -34,25 +35,38 @@ class DQNConfig:
     n_step: int = 3
     double: bool = True
     dueling: bool = False
-    target_every: int = 1000         # updates between target-network copies
-    updates_per_step: int = 1         # gradient updates per vector step (of num_envs transitions)
+    target_every: int = 1000  # updates between target-network copies
+    updates_per_step: int = 1  # gradient updates per vector step (of num_envs transitions)
     learning_starts: int = 20_000
     eps_start: float = 1.0
     eps_end: float = 0.01
-    eps_steps: int = 250_000          # linear decay over this many transitions
-    ez_mu: float = 2.0                # temporally-extended exploration: a random action is held for n ~ zeta(ez_mu) steps (0: plain epsilon-greedy)
+    eps_steps: int = 250_000  # linear decay over this many transitions
+    ez_mu: float = 2.0  # temporally-extended exploration: a random action is held for n ~ zeta(ez_mu) steps (0: plain epsilon-greedy)
     max_grad_norm: float = 10.0
-    max_episode_frames: int = 108_000 # ALE frame cap per episode (Enduro ends itself after 3,328 agent steps)
+    max_episode_frames: int = 108_000  # ALE frame cap per episode (Enduro ends itself after 3,328 agent steps)
     seed: int = 0
 
     def __post_init__(self):
-        for k in ("num_envs", "total_steps", "buffer_size", "batch_size", "n_step", "target_every", "updates_per_step", "eps_steps"):
+        for k in (
+            "num_envs",
+            "total_steps",
+            "buffer_size",
+            "batch_size",
+            "n_step",
+            "target_every",
+            "updates_per_step",
+            "eps_steps",
+        ):
             if not isinstance(getattr(self, k), int) or getattr(self, k) <= 0:
                 raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
-        if not 0 < self.gamma <= 1: raise ValueError(f"gamma must be in (0, 1], got {self.gamma}")
-        if self.ez_mu and self.ez_mu <= 1: raise ValueError(f"ez_mu must be 0 (off) or > 1, got {self.ez_mu}")
-        if not 0 <= self.eps_end <= self.eps_start <= 1: raise ValueError(f"need 0 <= eps_end <= eps_start <= 1, got {self.eps_end}, {self.eps_start}")
-        if self.buffer_size < self.num_envs * (self.n_step + 8): raise ValueError(f"buffer_size {self.buffer_size} is too small for {self.num_envs} envs")
+        if not 0 < self.gamma <= 1:
+            raise ValueError(f"gamma must be in (0, 1], got {self.gamma}")
+        if self.ez_mu and self.ez_mu <= 1:
+            raise ValueError(f"ez_mu must be 0 (off) or > 1, got {self.ez_mu}")
+        if not 0 <= self.eps_end <= self.eps_start <= 1:
+            raise ValueError(f"need 0 <= eps_end <= eps_start <= 1, got {self.eps_end}, {self.eps_start}")
+        if self.buffer_size < self.num_envs * (self.n_step + 8):
+            raise ValueError(f"buffer_size {self.buffer_size} is too small for {self.num_envs} envs")
         self.game = game_name(self.game)
 
     def epsilon(self, step: int) -> float:
@@ -62,13 +76,22 @@ class DQNConfig:
 # %% ../nbs/09_agent.ipynb #8d65fa25
 class QNetwork(nn.Module):
     "Nature-CNN Q-network: uint8 `(B, 4, 84, 84)` -> Q-values `(B, n_actions)`."
+
     def __init__(self, n_actions: int, dueling: bool = False):
         super().__init__()
         self.n_actions, self.dueling = n_actions, dueling
-        self.conv = nn.Sequential(nn.Conv2d(4, 32, 8, 4), nn.ReLU(), nn.Conv2d(32, 64, 4, 2), nn.ReLU(),
-                                  nn.Conv2d(64, 64, 3, 1), nn.ReLU(), nn.Flatten())
+        self.conv = nn.Sequential(
+            nn.Conv2d(4, 32, 8, 4),
+            nn.ReLU(),
+            nn.Conv2d(32, 64, 4, 2),
+            nn.ReLU(),
+            nn.Conv2d(64, 64, 3, 1),
+            nn.ReLU(),
+            nn.Flatten(),
+        )
         self.q = nn.Sequential(nn.Linear(3136, 512), nn.ReLU(), nn.Linear(512, n_actions))
-        if dueling: self.v = nn.Sequential(nn.Linear(3136, 512), nn.ReLU(), nn.Linear(512, 1))
+        if dueling:
+            self.v = nn.Sequential(nn.Linear(3136, 512), nn.ReLU(), nn.Linear(512, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = self.conv(x.float() / 255)
@@ -78,16 +101,20 @@ class QNetwork(nn.Module):
 # %% ../nbs/09_agent.ipynb #cff1bcaa
 class ReplayBuffer:
     "Per-env uint8 frame streams with actions, raw rewards, terminal and episode-start flags; samples n-step transitions."
-    def __init__(self, capacity: int, num_envs: int, n_step: int = 3, gamma: float = 0.99, stack: int = 4, shape=AGENT_SHAPE):
+
+    def __init__(
+        self, capacity: int, num_envs: int, n_step: int = 3, gamma: float = 0.99, stack: int = 4, shape=AGENT_SHAPE
+    ):
         self.cap, self.E, self.n, self.gamma, self.stack = capacity // num_envs, num_envs, n_step, gamma, stack
         self.frames = np.zeros((self.cap, num_envs, *shape), np.uint8)
         self.actions = np.zeros((self.cap, num_envs), np.int64)
         self.rewards = np.zeros((self.cap, num_envs), np.float32)
         self.done = np.zeros((self.cap, num_envs), bool)
         self.start = np.zeros((self.cap, num_envs), bool)
-        self.t = 0   # rows written (all envs advance together)
+        self.t = 0  # rows written (all envs advance together)
 
-    def __len__(self): return min(self.t, self.cap) * self.E
+    def __len__(self):
+        return min(self.t, self.cap) * self.E
 
     def add(self, obs: np.ndarray, actions, rewards, done, start):
         "One vector step: observation stacks `obs` (E, 4, 84, 84) before the step, and what the step did."
@@ -100,7 +127,7 @@ class ReplayBuffer:
         "Observation stacks `(B, 4, 84, 84)` at absolute `rows`, zeroed before each one's episode start."
         out = np.zeros((len(rows), self.stack, *self.frames.shape[2:]), np.uint8)
         alive = np.ones(len(rows), bool)
-        for k in range(self.stack):   # k = 0 is the newest frame
+        for k in range(self.stack):  # k = 0 is the newest frame
             r = rows - k
             out[alive, self.stack - 1 - k] = self.frames[r[alive] % self.cap, envs[alive]]
             alive &= ~self.start[r % self.cap, envs]
@@ -108,44 +135,78 @@ class ReplayBuffer:
 
     def sample(self, batch: int, rng: np.random.Generator) -> dict:
         "A batch of n-step transitions: obs, action, n-step clipped return, bootstrap discount, next obs."
-        lo = max(0, self.t - self.cap) + self.stack - 1; hi = self.t - 1 - self.n   # rows whose history and n-step future are stored
-        if hi < lo: raise ValueError(f"buffer holds {len(self)} transitions, too few to sample")
-        rows = rng.integers(lo, hi + 1, batch); envs = rng.integers(0, self.E, batch)
-        ret = np.zeros(batch, np.float32); disc = np.ones(batch, np.float32)
+        lo = max(0, self.t - self.cap) + self.stack - 1
+        hi = self.t - 1 - self.n  # rows whose history and n-step future are stored
+        if hi < lo:
+            raise ValueError(f"buffer holds {len(self)} transitions, too few to sample")
+        rows = rng.integers(lo, hi + 1, batch)
+        envs = rng.integers(0, self.E, batch)
+        ret = np.zeros(batch, np.float32)
+        disc = np.ones(batch, np.float32)
         for k in range(self.n):
             r = (rows + k) % self.cap
-            ret += disc * np.sign(self.rewards[r, envs]); disc *= self.gamma * ~self.done[r, envs]
-        return dict(obs=self.stacks(rows, envs), actions=self.actions[rows % self.cap, envs], returns=ret,
-                    discount=disc, next_obs=self.stacks(rows + self.n, envs))
+            ret += disc * np.sign(self.rewards[r, envs])
+            disc *= self.gamma * ~self.done[r, envs]
+        return dict(
+            obs=self.stacks(rows, envs),
+            actions=self.actions[rows % self.cap, envs],
+            returns=ret,
+            discount=disc,
+            next_obs=self.stacks(rows + self.n, envs),
+        )
 
 # %% ../nbs/09_agent.ipynb #9d4e3ee6
 @torch.no_grad()
-def evaluate_agent(q: QNetwork, game: str = "Enduro", episodes: int = 10, seed: int = 10_000, epsilon: float = 0.01,
-                   max_episode_frames: int = 108_000, progress: bool = False) -> dict:
+def evaluate_agent(
+    q: QNetwork,
+    game: str = "Enduro",
+    episodes: int = 10,
+    seed: int = 10_000,
+    epsilon: float = 0.01,
+    max_episode_frames: int = 108_000,
+    progress: bool = False,
+) -> dict:
     "Raw returns of `episodes` episodes (one per env, seeds `seed`..`seed+episodes-1`) of the epsilon-greedy policy."
-    if not isinstance(episodes, int) or episodes <= 0: raise ValueError(f"episodes must be a positive integer, got {episodes!r}")
-    if not 0 <= epsilon <= 0.01: raise ValueError(f"evaluation epsilon must be in [0, 0.01], got {epsilon}")
-    env = make_agent_env(game, num_envs=episodes, autoreset_mode="SameStep", num_threads=1, max_num_frames_per_episode=max_episode_frames)
-    rng = np.random.default_rng(seed); q.eval()
+    if not isinstance(episodes, int) or episodes <= 0:
+        raise ValueError(f"episodes must be a positive integer, got {episodes!r}")
+    if not 0 <= epsilon <= 0.01:
+        raise ValueError(f"evaluation epsilon must be in [0, 0.01], got {epsilon}")
+    env = make_agent_env(
+        game,
+        num_envs=episodes,
+        autoreset_mode="SameStep",
+        num_threads=1,
+        max_num_frames_per_episode=max_episode_frames,
+    )
+    rng = np.random.default_rng(seed)
+    q.eval()
     try:
         obs, _ = env.reset(seed=seed)
-        ret = np.zeros(episodes); steps = np.zeros(episodes, int); done = np.zeros(episodes, bool)
+        ret = np.zeros(episodes)
+        steps = np.zeros(episodes, int)
+        done = np.zeros(episodes, bool)
         bar = tqdm(desc="eval", disable=not progress)
         while not done.all():
             a = q(torch.from_numpy(obs)).argmax(1).numpy()
             explore = rng.random(episodes) < epsilon
             a = np.where(explore, rng.integers(0, q.n_actions, episodes), a)
             obs, r, term, trunc, _ = env.step(a)
-            ret += r * ~done; steps += ~done; done |= term | trunc; bar.update()
+            ret += r * ~done
+            steps += ~done
+            done |= term | trunc
+            bar.update()
         bar.close()
-    finally: env.close()
+    finally:
+        env.close()
     return dict(mean_return=float(ret.mean()), returns=ret.tolist(), steps=steps.tolist(), seed=seed, epsilon=epsilon)
 
 # %% ../nbs/09_agent.ipynb #c748f875
 def agent_path(game: str = "Enduro") -> Path:
     "Where the shipped agent of `game` lives: `checkpoints/<rom>/agent.pt`."
     from neural_enduro.core import CHECKPOINTS_DIR
+
     return CHECKPOINTS_DIR / resolve_game(game) / "agent.pt"
+
 
 def load_agent(path, ck: dict | None = None) -> QNetwork:
     "A `QNetwork` from an agent checkpoint (or its already-read dict `ck`), loaded strictly and safely, in eval mode, with its `card` and `cfg`."
@@ -156,102 +217,200 @@ def load_agent(path, ck: dict | None = None) -> QNetwork:
     q.card, q.cfg = ck.get("card", {}), cfg
     return q.eval()
 
+
 def _log(run: Path, **rec):
-    with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(rec) + "\n")
+    with open(run / "metrics.jsonl", "a") as f:
+        f.write(json.dumps(rec) + "\n")
 
 # %% ../nbs/09_agent.ipynb #6ca004a4
-def train_dqn(cfg: DQNConfig, run_dir="runs/dqn_tiny", eval_every: int = 100_000, eval_episodes: int = 4,
-              ckpt_every: int = 2000, threads: int | None = None, resume: bool = True, progress: bool = True) -> dict:
+def train_dqn(
+    cfg: DQNConfig,
+    run_dir="runs/dqn_tiny",
+    eval_every: int = 100_000,
+    eval_episodes: int = 4,
+    ckpt_every: int = 2000,
+    threads: int | None = None,
+    resume: bool = True,
+    progress: bool = True,
+) -> dict:
     "Train (or resume) a DQN run in `run_dir` until `cfg.total_steps` transitions; returns the last evaluation."
-    if threads: torch.set_num_threads(threads)
-    run = Path(run_dir); run.mkdir(parents=True, exist_ok=True)
+    if threads:
+        torch.set_num_threads(threads)
+    run = Path(run_dir)
+    run.mkdir(parents=True, exist_ok=True)
     n_act = len(action_names(cfg.game))
     q, target = QNetwork(n_act, cfg.dueling), QNetwork(n_act, cfg.dueling)
     opt = torch.optim.Adam(q.parameters(), lr=cfg.lr, eps=cfg.adam_eps)
-    step = updates = 0; elapsed = 0.0; best = -np.inf; last_eval = {}
+    step = updates = 0
+    elapsed = 0.0
+    best = -np.inf
+    last_eval = {}
     if resume and (run / "last.pt").exists():
         ck = read_checkpoint(run / "last.pt", "dqn")
-        diff = {k: (v, asdict(cfg)[k]) for k, v in ck["config"].items() if k != "total_steps" and asdict(cfg).get(k) != v}
-        if diff: raise ValueError(f"{run}/last.pt was trained with another config {diff} (saved, given); use a new run_dir or resume=False")
-        load_state_strict(q, ck["state_dict"]); load_state_strict(target, ck["target"]); opt.load_state_dict(ck["optimizer"])
+        diff = {
+            k: (v, asdict(cfg)[k]) for k, v in ck["config"].items() if k != "total_steps" and asdict(cfg).get(k) != v
+        }
+        if diff:
+            raise ValueError(
+                f"{run}/last.pt was trained with another config {diff} (saved, given); use a new run_dir or resume=False"
+            )
+        load_state_strict(q, ck["state_dict"])
+        load_state_strict(target, ck["target"])
+        opt.load_state_dict(ck["optimizer"])
         step, updates, elapsed, best = ck["step"], ck["updates"], ck["elapsed"], ck["best"]
         print(f"resumed at {step:,} transitions, {updates:,} updates, {elapsed / 60:.1f} min")
     else:
         target.load_state_dict(q.state_dict())
         (run / "metrics.jsonl").unlink(missing_ok=True)
-    save = lambda name, **card: save_checkpoint(run / name, "dqn", asdict(cfg), q, card=dict(step=step, frames=4 * step, updates=updates, train_seconds=round(elapsed, 1), **card),
-                                                target=target.state_dict(), optimizer=opt.state_dict(), step=step, updates=updates, elapsed=elapsed, best=best)
-    torch.manual_seed(cfg.seed + step); rng = np.random.default_rng(cfg.seed + step)
-    env = make_agent_env(cfg.game, num_envs=cfg.num_envs, autoreset_mode="SameStep", max_num_frames_per_episode=cfg.max_episode_frames, num_threads=1)
+    save = lambda name, **card: save_checkpoint(
+        run / name,
+        "dqn",
+        asdict(cfg),
+        q,
+        card=dict(step=step, frames=4 * step, updates=updates, train_seconds=round(elapsed, 1), **card),
+        target=target.state_dict(),
+        optimizer=opt.state_dict(),
+        step=step,
+        updates=updates,
+        elapsed=elapsed,
+        best=best,
+    )
+    torch.manual_seed(cfg.seed + step)
+    rng = np.random.default_rng(cfg.seed + step)
+    env = make_agent_env(
+        cfg.game,
+        num_envs=cfg.num_envs,
+        autoreset_mode="SameStep",
+        max_num_frames_per_episode=cfg.max_episode_frames,
+        num_threads=1,
+    )
     buf = ReplayBuffer(cfg.buffer_size, cfg.num_envs, cfg.n_step, cfg.gamma)
-    obs, _ = env.reset(seed=cfg.seed + step); start = np.ones(cfg.num_envs, bool)
-    hold = np.zeros(cfg.num_envs, int); held = np.zeros(cfg.num_envs, int)   # exploration: steps left to hold action `held`
-    ep_ret = np.zeros(cfg.num_envs); refill = step + cfg.learning_starts   # a resumed run refills its buffer first
-    t0 = time.time() - elapsed; next_eval = (step // eval_every + 1) * eval_every
+    obs, _ = env.reset(seed=cfg.seed + step)
+    start = np.ones(cfg.num_envs, bool)
+    hold = np.zeros(cfg.num_envs, int)
+    held = np.zeros(cfg.num_envs, int)  # exploration: steps left to hold action `held`
+    ep_ret = np.zeros(cfg.num_envs)
+    refill = step + cfg.learning_starts  # a resumed run refills its buffer first
+    t0 = time.time() - elapsed
+    next_eval = (step // eval_every + 1) * eval_every
     bar = tqdm(total=cfg.total_steps, initial=step, desc="dqn", unit="tr", disable=not progress, smoothing=0.05)
     while step < cfg.total_steps:
         # act: epsilon-greedy over the envs (random until the buffer holds learning_starts transitions)
         eps = 1.0 if step < refill else cfg.epsilon(step)
-        with torch.no_grad(): greedy = q(torch.from_numpy(obs)).argmax(1).numpy()
-        new = (hold == 0) & (rng.random(cfg.num_envs) < eps)          # envs that start exploring now
+        with torch.no_grad():
+            greedy = q(torch.from_numpy(obs)).argmax(1).numpy()
+        new = (hold == 0) & (rng.random(cfg.num_envs) < eps)  # envs that start exploring now
         held[new] = rng.integers(0, n_act, new.sum())
         hold[new] = np.minimum(rng.zipf(cfg.ez_mu, new.sum()), 10_000) if cfg.ez_mu else 1
-        a = np.where(hold > 0, held, greedy); hold = np.maximum(hold - 1, 0)
+        a = np.where(hold > 0, held, greedy)
+        hold = np.maximum(hold - 1, 0)
         nobs, r, term, trunc, _ = env.step(a)
         done = term | trunc
-        buf.add(obs, a, r, done, start); obs, start = nobs, done
-        ep_ret += r; step += cfg.num_envs
+        buf.add(obs, a, r, done, start)
+        obs, start = nobs, done
+        ep_ret += r
+        step += cfg.num_envs
         for i in np.flatnonzero(done):
-            _log(run, kind="episode", step=step, frames=4 * step, minutes=round((time.time() - t0) / 60, 2), ret=float(ep_ret[i]), eps=round(eps, 3))
+            _log(
+                run,
+                kind="episode",
+                step=step,
+                frames=4 * step,
+                minutes=round((time.time() - t0) / 60, 2),
+                ret=float(ep_ret[i]),
+                eps=round(eps, 3),
+            )
             ep_ret[i] = 0
         bar.update(cfg.num_envs)
-        if step < refill: continue
+        if step < refill:
+            continue
         # learn: Double-DQN n-step target, Huber loss
         for _ in range(cfg.updates_per_step):
             b = buf.sample(cfg.batch_size, rng)
             with torch.no_grad():
                 nxt = torch.from_numpy(b["next_obs"])
                 a_next = (q if cfg.double else target)(nxt).argmax(1, keepdim=True)
-                y = torch.from_numpy(b["returns"]) + torch.from_numpy(b["discount"]) * target(nxt).gather(1, a_next).squeeze(1)
+                y = torch.from_numpy(b["returns"]) + torch.from_numpy(b["discount"]) * target(nxt).gather(
+                    1, a_next
+                ).squeeze(1)
             pred = q(torch.from_numpy(b["obs"])).gather(1, torch.from_numpy(b["actions"])[:, None]).squeeze(1)
             loss = F.smooth_l1_loss(pred, y)
-            opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(q.parameters(), cfg.max_grad_norm); opt.step()
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(q.parameters(), cfg.max_grad_norm)
+            opt.step()
             updates += 1
-            if updates % cfg.target_every == 0: target.load_state_dict(q.state_dict())
+            if updates % cfg.target_every == 0:
+                target.load_state_dict(q.state_dict())
             if updates % 500 == 0:
-                _log(run, kind="train", step=step, updates=updates, minutes=round((time.time() - t0) / 60, 2), loss=round(loss.item(), 5),
-                     q_mean=round(pred.mean().item(), 4), eps=round(eps, 3), sps=round(step / max(time.time() - t0, 1e-9), 1))
-            if updates % ckpt_every == 0: elapsed = time.time() - t0; save("last.pt")
+                _log(
+                    run,
+                    kind="train",
+                    step=step,
+                    updates=updates,
+                    minutes=round((time.time() - t0) / 60, 2),
+                    loss=round(loss.item(), 5),
+                    q_mean=round(pred.mean().item(), 4),
+                    eps=round(eps, 3),
+                    sps=round(step / max(time.time() - t0, 1e-9), 1),
+                )
+            if updates % ckpt_every == 0:
+                elapsed = time.time() - t0
+                save("last.pt")
         if step >= next_eval or step >= cfg.total_steps:
             next_eval += eval_every
-            last_eval = evaluate_agent(q, cfg.game, eval_episodes, seed=1000 + step, max_episode_frames=cfg.max_episode_frames)
-            q.train(); elapsed = time.time() - t0
-            _log(run, kind="eval", step=step, frames=4 * step, minutes=round(elapsed / 60, 2), mean_return=last_eval["mean_return"], returns=last_eval["returns"])
+            last_eval = evaluate_agent(
+                q, cfg.game, eval_episodes, seed=1000 + step, max_episode_frames=cfg.max_episode_frames
+            )
+            q.train()
+            elapsed = time.time() - t0
+            _log(
+                run,
+                kind="eval",
+                step=step,
+                frames=4 * step,
+                minutes=round(elapsed / 60, 2),
+                mean_return=last_eval["mean_return"],
+                returns=last_eval["returns"],
+            )
             bar.set_postfix(eval=f"{last_eval['mean_return']:.0f}", eps=f"{eps:.2f}")
-            if last_eval["mean_return"] > best: best = last_eval["mean_return"]; save("best.pt", eval=last_eval)
+            if last_eval["mean_return"] > best:
+                best = last_eval["mean_return"]
+                save("best.pt", eval=last_eval)
             save("last.pt")
-    bar.close(); env.close()
-    elapsed = time.time() - t0; save("last.pt")
+    bar.close()
+    env.close()
+    elapsed = time.time() - t0
+    save("last.pt")
     return dict(step=step, updates=updates, minutes=round(elapsed / 60, 2), **last_eval)
 
 # %% ../nbs/09_agent.ipynb #10494256
 def bench_update(batch_sizes=(32, 64, 128), n: int = 20, threads: int | None = None) -> dict:
     "Median ms of one Double-DQN update per batch size, default and channels-last layouts, at `threads` torch threads."
     import statistics
-    if threads: torch.set_num_threads(threads)
+
+    if threads:
+        torch.set_num_threads(threads)
     out = {}
     for layout in ("default", "channels_last"):
         for bs in batch_sizes:
-            q, target = QNetwork(9), QNetwork(9); opt = torch.optim.Adam(q.parameters(), 1e-4)
+            q, target = QNetwork(9), QNetwork(9)
+            opt = torch.optim.Adam(q.parameters(), 1e-4)
             mf = torch.channels_last if layout == "channels_last" else torch.contiguous_format
             q, target = q.to(memory_format=mf), target.to(memory_format=mf)
-            x = torch.randint(0, 255, (bs, 4, 84, 84), dtype=torch.uint8).contiguous(memory_format=mf); a = torch.randint(0, 9, (bs, 1))
+            x = torch.randint(0, 255, (bs, 4, 84, 84), dtype=torch.uint8).contiguous(memory_format=mf)
+            a = torch.randint(0, 9, (bs, 1))
             ts = []
             for i in range(n + 3):
                 t0 = time.perf_counter()
-                with torch.no_grad(): y = target(x).gather(1, q(x).argmax(1, keepdim=True))
-                loss = F.smooth_l1_loss(q(x).gather(1, a), y); opt.zero_grad(); loss.backward(); opt.step()
-                if i >= 3: ts.append(time.perf_counter() - t0)
+                with torch.no_grad():
+                    y = target(x).gather(1, q(x).argmax(1, keepdim=True))
+                loss = F.smooth_l1_loss(q(x).gather(1, a), y)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                if i >= 3:
+                    ts.append(time.perf_counter() - t0)
             out[f"{layout}_bs{bs}_ms"] = round(1000 * statistics.median(ts), 1)
     return dict(out, threads=torch.get_num_threads())
 
@@ -259,41 +418,78 @@ def bench_update(batch_sizes=(32, 64, 128), n: int = 20, threads: int | None = N
 def plot_learning_curve(run_dir, path=None):
     "Plot raw return vs frames and vs wall minutes from `run_dir/metrics.jsonl`; save to `path` if given."
     import matplotlib.pyplot as plt
+
     log = [json.loads(l) for l in open(Path(run_dir) / "metrics.jsonl")]
-    ep = [m for m in log if m["kind"] == "episode"]; ev = [m for m in log if m["kind"] == "eval"]
+    ep = [m for m in log if m["kind"] == "episode"]
+    ev = [m for m in log if m["kind"] == "eval"]
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.5), sharey=True)
     for ax, x in zip(axes, ("frames", "minutes")):
-        ax.plot([m[x] for m in ep], [m["ret"] for m in ep], ".", ms=3, alpha=0.4, label="training episodes (epsilon-greedy)")
-        ax.plot([m[x] for m in ev], [m["mean_return"] for m in ev], "o-", label="evaluation (epsilon 0.01, held-out seeds)")
+        ax.plot(
+            [m[x] for m in ep],
+            [m["ret"] for m in ep],
+            ".",
+            ms=3,
+            alpha=0.4,
+            label="training episodes (epsilon-greedy)",
+        )
+        ax.plot(
+            [m[x] for m in ev], [m["mean_return"] for m in ev], "o-", label="evaluation (epsilon 0.01, held-out seeds)"
+        )
         ax.set_xlabel("game frames" if x == "frames" else "wall minutes (2 CPU cores)")
-    axes[0].set_ylabel("raw return"); axes[0].legend(fontsize=8); fig.suptitle(f"DQN on {Path(run_dir).name}")
+    axes[0].set_ylabel("raw return")
+    axes[0].legend(fontsize=8)
+    fig.suptitle(f"DQN on {Path(run_dir).name}")
     fig.tight_layout()
-    if path: fig.savefig(path, dpi=90)
+    if path:
+        fig.savefig(path, dpi=90)
     return fig
 
 # %% ../nbs/09_agent.ipynb #7b8abd2b
-def publish_agent(run_dir, dest, which: str = "best", episodes: int = 10, seed: int = 12345, overwrite: bool = False, note: str = "") -> Path:
+def publish_agent(
+    run_dir, dest, which: str = "best", episodes: int = 10, seed: int = 12345, overwrite: bool = False, note: str = ""
+) -> Path:
     "Evaluate `run_dir/{which}.pt` on `episodes` unseen seeds and ship its weights + card to `dest`."
     dest = Path(dest)
-    if dest.exists() and not overwrite: raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
-    src = Path(run_dir) / f"{which}.pt"; ck = read_checkpoint(src, "dqn"); q = load_agent(src, ck)
+    if dest.exists() and not overwrite:
+        raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
+    src = Path(run_dir) / f"{which}.pt"
+    ck = read_checkpoint(src, "dqn")
+    q = load_agent(src, ck)
     ev = evaluate_agent(q, q.cfg.game, episodes, seed)
-    card = dict(step=ck["step"], frames=4 * ck["step"], updates=ck["updates"], train_seconds=round(ck["elapsed"], 1),
-                hardware="2 CPU cores, no GPU", eval=ev, published_from=str(src), note=note,
-                params=sum(p.numel() for p in q.parameters()))
+    card = dict(
+        step=ck["step"],
+        frames=4 * ck["step"],
+        updates=ck["updates"],
+        train_seconds=round(ck["elapsed"], 1),
+        hardware="2 CPU cores, no GPU",
+        eval=ev,
+        published_from=str(src),
+        note=note,
+        params=sum(p.numel() for p in q.parameters()),
+    )
     return save_checkpoint(dest, "dqn", ck["config"], q, card=card)
 
 # %% ../nbs/09_agent.ipynb #afbe14d7
 class DQNPolicy:
     "Epsilon-greedy DQN policy over the recording env's 210x160 frames (for `neural_enduro.data.record`)."
+
     name = "dqn"
+
     def __init__(self, checkpoint, epsilon: float = 0.05, seed: int = 0):
-        if not 0 <= epsilon <= 1: raise ValueError(f"epsilon must be in [0, 1], got {epsilon}")
+        if not 0 <= epsilon <= 1:
+            raise ValueError(f"epsilon must be in [0, 1], got {epsilon}")
         self.q, self.epsilon, self.rng, self.stacks = load_agent(checkpoint), epsilon, np.random.default_rng(seed), {}
-    def reset(self, i): self.stacks.pop(i, None)
+
+    def reset(self, i):
+        self.stacks.pop(i, None)
+
     @torch.no_grad()
     def __call__(self, obs: np.ndarray) -> np.ndarray:
-        small = F.interpolate(torch.from_numpy(np.asarray(obs))[:, None].float(), size=AGENT_SHAPE, mode="area")[:, 0].round().to(torch.uint8)
+        small = (
+            F.interpolate(torch.from_numpy(np.asarray(obs))[:, None].float(), size=AGENT_SHAPE, mode="area")[:, 0]
+            .round()
+            .to(torch.uint8)
+        )
         for i, f in enumerate(small):
             st = self.stacks.get(i, torch.zeros(4, *AGENT_SHAPE, dtype=torch.uint8))
             self.stacks[i] = torch.cat([st[1:], f[None]])

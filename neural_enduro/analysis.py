@@ -19,28 +19,42 @@ __all__ = ['action_counts', 'code_change_maps', 'code_vectors', 'pca2', 'action_
 # %% ../nbs/10_analysis.ipynb #4d92e4ad
 def action_counts(data_dir, split: str | None = None) -> np.ndarray:
     "Counts of each action in a recording (only the `actions` arrays of its shards are read)."
-    idx = load_index(data_dir); n = len(idx["action_names"]); counts = np.zeros(n, np.int64)
+    idx = load_index(data_dir)
+    n = len(idx["action_names"])
+    counts = np.zeros(n, np.int64)
     for e in idx["episodes"]:
-        if split is not None and e["split"] != split: continue
+        if split is not None and e["split"] != split:
+            continue
         for s in e["shards"]:
-            with np.load(Path(data_dir) / "shards" / s, allow_pickle=False) as z: counts += np.bincount(z["actions"], minlength=n)[:n]
+            with np.load(Path(data_dir) / "shards" / s, allow_pickle=False) as z:
+                counts += np.bincount(z["actions"], minlength=n)[:n]
     return counts
 
 # %% ../nbs/10_analysis.ipynb #37ec71f3
 def code_change_maps(codes: np.ndarray, actions: np.ndarray, K: int = 256, n_actions: int = 9) -> dict:
     """Per action: `tv` (7, 5) total-variation distance between P(code | action, cell) and P(code | cell), and `lift_code`
     (7, 5), the code whose probability rises most. `codes` (N, 7, 5) ints, `actions` (N,)."""
-    N, h, w = codes.shape; flat = codes.reshape(N, -1).astype(np.int64)
+    N, h, w = codes.shape
+    flat = codes.reshape(N, -1).astype(np.int64)
+
     def dist(sel):
         p = np.zeros((h * w, K))
-        for c in range(h * w): p[c] = np.bincount(flat[sel, c], minlength=K)
+        for c in range(h * w):
+            p[c] = np.bincount(flat[sel, c], minlength=K)
         return p / max(sel.sum(), 1)
-    base = dist(np.ones(N, bool)); out = {}
+
+    base = dist(np.ones(N, bool))
+    out = {}
     for a in range(n_actions):
         sel = actions == a
-        if not sel.any(): continue
+        if not sel.any():
+            continue
         p = dist(sel)
-        out[a] = dict(n=int(sel.sum()), tv=(0.5 * np.abs(p - base).sum(1)).reshape(h, w), lift_code=(p - base).argmax(1).reshape(h, w))
+        out[a] = dict(
+            n=int(sel.sum()),
+            tv=(0.5 * np.abs(p - base).sum(1)).reshape(h, w),
+            lift_code=(p - base).argmax(1).reshape(h, w),
+        )
     return out
 
 # %% ../nbs/10_analysis.ipynb #4388c09d
@@ -48,21 +62,33 @@ def code_change_maps(codes: np.ndarray, actions: np.ndarray, K: int = 256, n_act
 def code_vectors(vqvae: LatentActionVQVAE) -> np.ndarray:
     "How the decoder sees each code: `(K, C)` (our arch: its 1x1 code projection; the seed arch: the codebook itself)."
     e = vqvae.vq.embed.float()
-    if vqvae.cfg.arch == "unet": e = F.conv2d(e[:, :, None, None], vqvae.decoder.codes.weight, vqvae.decoder.codes.bias)[:, :, 0, 0]
+    if vqvae.cfg.arch == "unet":
+        e = F.conv2d(e[:, :, None, None], vqvae.decoder.codes.weight, vqvae.decoder.codes.bias)[:, :, 0, 0]
     return e.numpy()
+
 
 def pca2(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     "2-D PCA projection of the rows of `x` and the explained-variance ratio of each component."
-    xc = x - x.mean(0); u, s, vt = np.linalg.svd(xc, full_matrices=False)
-    return xc @ vt[:2].T, (s[:2] ** 2) / (s ** 2).sum()
+    xc = x - x.mean(0)
+    u, s, vt = np.linalg.svd(xc, full_matrices=False)
+    return xc @ vt[:2].T, (s[:2] ** 2) / (s**2).sum()
 
 # %% ../nbs/10_analysis.ipynb #a2fb6aca
 @torch.no_grad()
 def action_confusion(model, lp, idx, batch: int = 64) -> np.ndarray:
     "Row-normalised confusion (true action x action under which the true codes are most likely) over pairs `idx` of `lp`."
-    model.eval(); n = model.n_actions; conf = np.zeros((n, n))
+    model.eval()
+    n = model.n_actions
+    conf = np.zeros((n, n))
     for i in range(0, len(idx), batch):
-        fp, fc, a, pc, codes, pa = lp.batch(idx[i:i + batch]); B = len(a)
-        ll = torch.stack([-F.cross_entropy(model(torch.full((B,), b), fp, fc, pc, pa), codes, reduction="none").sum((1, 2)) for b in range(n)], 1)
+        fp, fc, a, pc, codes, pa = lp.batch(idx[i : i + batch])
+        B = len(a)
+        ll = torch.stack(
+            [
+                -F.cross_entropy(model(torch.full((B,), b), fp, fc, pc, pa), codes, reduction="none").sum((1, 2))
+                for b in range(n)
+            ],
+            1,
+        )
         np.add.at(conf, (a.numpy(), ll.argmax(1).numpy()), 1)
     return conf / np.maximum(conf.sum(1, keepdims=True), 1)

@@ -12,9 +12,13 @@ from .data import record, bench_collect, save_gif, load_episode
 from .core import REPO_ROOT
 
 COMMANDS = {}
+
+
 def command(f):
     "Register `f` as a subcommand (underscores become dashes)."
-    COMMANDS[f.__name__.replace("_", "-")] = f; return f
+    COMMANDS[f.__name__.replace("_", "-")] = f
+    return f
+
 
 def _emit(result: dict, as_json: bool, line: str = None):
     print(json.dumps(result) if as_json else (line or "\n".join(f"{k}: {v}" for k, v in result.items())))
@@ -25,96 +29,184 @@ __all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'evaluate', 'diagn
 
 # %% ../nbs/99_cli.ipynb #c004
 @command
-def collect(policy: Param("random, driver or dqn (the shipped agent, 5% random actions)", str) = "driver",
-            steps: Param("transitions to record", int) = None,
-            episodes: Param("whole episodes to record", int) = None,
-            out: Param("output directory (refused if it already holds data)", str) = "data/episodes/driver",
-            game: Param("ALE game", str) = "Enduro",
-            num_envs: Param("parallel emulators", int) = 2,
-            seed: Param("seed of the first episode (episode k gets seed+k)", int) = 0,
-            max_episode_steps: Param("cut episodes at this length", int) = None,
-            overwrite: Param("replace a recording already in OUT", store_true) = False,
-            json: Param("print JSON", store_true) = False):
+def collect(
+    policy: Param("random, driver or dqn (the shipped agent, 5% random actions)", str) = "driver",
+    steps: Param("transitions to record", int) = None,
+    episodes: Param("whole episodes to record", int) = None,
+    out: Param("output directory (refused if it already holds data)", str) = "data/episodes/driver",
+    game: Param("ALE game", str) = "Enduro",
+    num_envs: Param("parallel emulators", int) = 2,
+    seed: Param("seed of the first episode (episode k gets seed+k)", int) = 0,
+    max_episode_steps: Param("cut episodes at this length", int) = None,
+    overwrite: Param("replace a recording already in OUT", store_true) = False,
+    json: Param("print JSON", store_true) = False,
+):
     "Record gameplay into compressed shards with an episode-level train/val/test split."
-    if steps is None and episodes is None: raise ValueError("give --steps and/or --episodes")
-    return _emit(record(policy, out, steps=steps, episodes=episodes, game=game, num_envs=num_envs, seed=seed,
-                        max_episode_steps=max_episode_steps, overwrite=overwrite, progress=not json), json)
+    if steps is None and episodes is None:
+        raise ValueError("give --steps and/or --episodes")
+    return _emit(
+        record(
+            policy,
+            out,
+            steps=steps,
+            episodes=episodes,
+            game=game,
+            num_envs=num_envs,
+            seed=seed,
+            max_episode_steps=max_episode_steps,
+            overwrite=overwrite,
+            progress=not json,
+        ),
+        json,
+    )
+
 
 @command
-def bench(what: Param("what to benchmark: all, collect, decoder, simulator, dqn or train", str, opt=False) = "all",
-          steps: Param("steps per measurement", int) = 20_000,
-          num_envs: Param("parallel emulators", int) = 2,
-          json: Param("print JSON", store_true) = False):
+def bench(
+    what: Param("what to benchmark: all, collect, decoder, simulator, dqn or train", str, opt=False) = "all",
+    steps: Param("steps per measurement", int) = 20_000,
+    num_envs: Param("parallel emulators", int) = 2,
+    json: Param("print JSON", store_true) = False,
+):
     "Print speed figures (never asserted by tests)."
+
     def decoder():
         from neural_enduro.vqvae import load_vqvae, bench_decoder
         from neural_enduro.core import checkpoint_dir
+
         d = checkpoint_dir("Enduro")
         res = {"default": bench_decoder(load_vqvae(d / "vqvae.pt"), n=300)}
-        if (d / "vqvae_seed.pt").exists(): res["seed"] = bench_decoder(load_vqvae(d / "vqvae_seed.pt"), n=20)
-        return {"decoder_step_ms": {k: r["decoder_step_ms"] for k, r in res.items()},
-                "decoder_step_ms_eager": {k: r["decoder_step_ms_eager"] for k, r in res.items()},
-                "batch": 1, "threads": __import__("torch").get_num_threads()}
-    def simulator():   # as the game runs (traced models), and the same models eager; 3 alternating rounds of 200 steps
+        if (d / "vqvae_seed.pt").exists():
+            res["seed"] = bench_decoder(load_vqvae(d / "vqvae_seed.pt"), n=20)
+        return {
+            "decoder_step_ms": {k: r["decoder_step_ms"] for k, r in res.items()},
+            "decoder_step_ms_eager": {k: r["decoder_step_ms_eager"] for k, r in res.items()},
+            "batch": 1,
+            "threads": __import__("torch").get_num_threads(),
+        }
+
+    def simulator():  # as the game runs (traced models), and the same models eager; 3 alternating rounds of 200 steps
         import numpy as np
         from neural_enduro.simulator import NeuralEnduro
-        g = NeuralEnduro.from_checkpoints("Enduro"); e = NeuralEnduro(g.vqvae, g.predictor, jit=False)
+
+        g = NeuralEnduro.from_checkpoints("Enduro")
+        e = NeuralEnduro(g.vqvae, g.predictor, jit=False)
         runs = {"simulator": [], "simulator_eager": []}
         for _ in range(3):
-            for k, sim in (("simulator", g), ("simulator_eager", e)): runs[k].append(sim.bench(n=200)["step_ms"])
-        return {**{k: dict(step_ms=round(float(np.median(v)), 2), fps=round(1000 / float(np.median(v)), 1), rounds=v)
-                   for k, v in runs.items()}, "batch": 1, "threads": __import__("torch").get_num_threads()}
+            for k, sim in (("simulator", g), ("simulator_eager", e)):
+                runs[k].append(sim.bench(n=200)["step_ms"])
+        return {
+            **{
+                k: dict(step_ms=round(float(np.median(v)), 2), fps=round(1000 / float(np.median(v)), 1), rounds=v)
+                for k, v in runs.items()
+            },
+            "batch": 1,
+            "threads": __import__("torch").get_num_threads(),
+        }
+
     def dqn():
         from neural_enduro.agent import bench_update
+
         return {"dqn_update": bench_update()}
-    def train():   # batched work: where the CPU goes (user vs kernel time, page faults); compare THP_MEM_ALLOC_ENABLE=0
+
+    def train():  # batched work: where the CPU goes (user vs kernel time, page faults); compare THP_MEM_ALLOC_ENABLE=0
         import resource, torch
         from neural_enduro.vqvae import LatentActionVQVAE
-        m = LatentActionVQVAE(); opt = torch.optim.AdamW(m.parameters()); f = torch.randint(0, 256, (256, 210, 160), dtype=torch.uint8)
+
+        m = LatentActionVQVAE()
+        opt = torch.optim.AdamW(m.parameters())
+        f = torch.randint(0, 256, (256, 210, 160), dtype=torch.uint8)
+
         def timed(fn, n):
-            fn(); r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
-            for _ in range(n): fn()
+            fn()
+            r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+            for _ in range(n):
+                fn()
             r1 = resource.getrusage(resource.RUSAGE_SELF)
-            return dict(ms=round((time.perf_counter() - t0) / n * 1000, 1), user_s=round((r1.ru_utime - r0.ru_utime) / n, 3),
-                        sys_s=round((r1.ru_stime - r0.ru_stime) / n, 3), page_faults=(r1.ru_minflt - r0.ru_minflt) // n)
+            return dict(
+                ms=round((time.perf_counter() - t0) / n * 1000, 1),
+                user_s=round((r1.ru_utime - r0.ru_utime) / n, 3),
+                sys_s=round((r1.ru_stime - r0.ru_stime) / n, 3),
+                page_faults=(r1.ru_minflt - r0.ru_minflt) // n,
+            )
+
         def step():
-            out = m(f[:32], f[32:64]); opt.zero_grad(); out["loss"].backward(); opt.step()
-        with torch.no_grad(): enc = timed(lambda: m.encode(f, f), 3)
-        return {"encode_batch256": enc, "vqvae_train_step_batch32": timed(step, 5),
-                "THP_MEM_ALLOC_ENABLE": os.environ.get("THP_MEM_ALLOC_ENABLE"), "threads": torch.get_num_threads()}
-    benches = dict(collect=lambda: bench_collect(steps=steps, num_envs=num_envs), decoder=decoder, simulator=simulator, dqn=dqn,
-                   train=train)
-    if what == "all": return _emit({k: f() for k, f in benches.items()}, json)
-    if what not in benches: raise ValueError(f"unknown benchmark {what!r}; choose from all, {', '.join(benches)}")
+            out = m(f[:32], f[32:64])
+            opt.zero_grad()
+            out["loss"].backward()
+            opt.step()
+
+        with torch.no_grad():
+            enc = timed(lambda: m.encode(f, f), 3)
+        return {
+            "encode_batch256": enc,
+            "vqvae_train_step_batch32": timed(step, 5),
+            "THP_MEM_ALLOC_ENABLE": os.environ.get("THP_MEM_ALLOC_ENABLE"),
+            "threads": torch.get_num_threads(),
+        }
+
+    benches = dict(
+        collect=lambda: bench_collect(steps=steps, num_envs=num_envs),
+        decoder=decoder,
+        simulator=simulator,
+        dqn=dqn,
+        train=train,
+    )
+    if what == "all":
+        return _emit({k: f() for k, f in benches.items()}, json)
+    if what not in benches:
+        raise ValueError(f"unknown benchmark {what!r}; choose from all, {', '.join(benches)}")
     return _emit(benches[what](), json)
 
+
 @command
-def demo(out: Param("GIF to write", str) = "data/demo_drive.gif",
-         seed: Param("episode seed", int) = 0,
-         json: Param("print JSON", store_true) = False):
+def demo(
+    out: Param("GIF to write", str) = "data/demo_drive.gif",
+    seed: Param("episode seed", int) = 0,
+    json: Param("print JSON", store_true) = False,
+):
     "Record one real Enduro episode driven by the scripted driver and write it as a GIF (`make demo` runs the neural game)."
     run_dir = REPO_ROOT / "runs" / "demo"
     s = record("driver", run_dir, episodes=1, seed=seed, num_envs=1, overwrite=True, progress=not json)
     ep = load_episode(run_dir, 0)
     gif = save_gif(ep["frames"], Path(out), fps=15, every=4)
-    res = dict(gif=str(gif), gif_mb=round(gif.stat().st_size / 1e6, 2), steps=s["transitions"],
-               raw_return=s["mean_return"], record_steps_per_s=s["steps_per_s"])
-    return _emit(res, json, f"demo: {res['steps']} steps, raw return {res['raw_return']}, "
-                            f"{res['record_steps_per_s']} steps/s recorded -> {gif} ({res['gif_mb']} MB, every 4th step at 15 fps)")
+    res = dict(
+        gif=str(gif),
+        gif_mb=round(gif.stat().st_size / 1e6, 2),
+        steps=s["transitions"],
+        raw_return=s["mean_return"],
+        record_steps_per_s=s["steps_per_s"],
+    )
+    return _emit(
+        res,
+        json,
+        f"demo: {res['steps']} steps, raw return {res['raw_return']}, "
+        f"{res['record_steps_per_s']} steps/s recorded -> {gif} ({res['gif_mb']} MB, every 4th step at 15 fps)",
+    )
 
 # %% ../nbs/99_cli.ipynb #c005
 @command
-def evaluate(spec: Param("evaluation spec (JSON: game, episodes of {seed, actions}; optional: horizons, rollout_steps, starts, controllability_starts, controllability_seeds, realism_horizons)", str, opt=False),
-             checkpoints: Param("root of the checkpoints (default: the shipped ones)", str) = None,
-             filmstrip: Param("also write a PNG filmstrip of neural and real frames at steps 1-1000 here", str) = None,
-             json: Param("print JSON", store_true) = False):
+def evaluate(
+    spec: Param(
+        "evaluation spec (JSON: game, episodes of {seed, actions}; optional: horizons, rollout_steps, starts, controllability_starts, controllability_seeds, realism_horizons)",
+        str,
+        opt=False,
+    ),
+    checkpoints: Param("root of the checkpoints (default: the shipped ones)", str) = None,
+    filmstrip: Param("also write a PNG filmstrip of neural and real frames at steps 1-1000 here", str) = None,
+    json: Param("print JSON", store_true) = False,
+):
     "Score the shipped models on the episodes of SPEC (regenerated from seed and actions)."
     from neural_enduro.evaluate import evaluate as _evaluate
     from neural_enduro.core import CHECKPOINTS_DIR
+
     res = _evaluate(spec, checkpoints or CHECKPOINTS_DIR, progress=not json, details=filmstrip is not None)
     if filmstrip is not None:
-        import matplotlib; matplotlib.use("Agg")
+        import matplotlib
+
+        matplotlib.use("Agg")
         from neural_enduro.realism import filmstrip as _filmstrip
+
         st = res.pop("_details")["strip"]
         _filmstrip(st["neural"][:4], st["real"][:4], st["steps"], st["labels"][:4], path=filmstrip)
         res["filmstrip"] = filmstrip
@@ -122,40 +214,70 @@ def evaluate(spec: Param("evaluation spec (JSON: game, episodes of {seed, action
 
 # %% ../nbs/99_cli.ipynb #c006
 @command
-def diagnose(vqvae: Param("a world-model checkpoint to diagnose (with --predictor)", str) = None,
-             predictor: Param("a predictor checkpoint to diagnose (with --vqvae)", str) = None,
-             steps: Param("rollout steps from each shipped start frame", int) = 200,
-             json: Param("print JSON", store_true) = False):
+def diagnose(
+    vqvae: Param("a world-model checkpoint to diagnose (with --predictor)", str) = None,
+    predictor: Param("a predictor checkpoint to diagnose (with --vqvae)", str) = None,
+    steps: Param("rollout steps from each shipped start frame", int) = 200,
+    json: Param("print JSON", store_true) = False,
+):
     "Black-screen instruments on the shipped seed-setup and default models (and on given checkpoints)."
     from neural_enduro.diagnose import diagnose as _diagnose
-    if (vqvae is None) != (predictor is None): raise ValueError("give both --vqvae and --predictor, or neither")
+
+    if (vqvae is None) != (predictor is None):
+        raise ValueError("give both --vqvae and --predictor, or neither")
     res = _diagnose(steps, checkpoints={"given": (vqvae, predictor)} if vqvae else None)
-    if json: return _emit({k: {kk: vv for kk, vv in v.items() if kk != "mean_per_step"} for k, v in res.items()}, True)
-    import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt, base64, io, html
+    if json:
+        return _emit({k: {kk: vv for kk, vv in v.items() if kk != "mean_per_step"} for k, v in res.items()}, True)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt, base64, io, html
+
     fig, ax = plt.subplots(figsize=(8, 3.5))
-    for k, v in res.items(): ax.plot(v["mean_per_step"], label=f"{k} (collapsed {v['collapsed_fraction']:.2f})")
-    ax.axhline(0.05, color="k", ls=":"); ax.set_xlabel("step"); ax.set_ylabel("mean intensity"); ax.legend()
-    buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=80); plt.close(fig)
-    out = REPO_ROOT / "runs" / "diagnose" / f"report_{time.strftime('%Y%m%d_%H%M%S')}.html"; out.parent.mkdir(parents=True, exist_ok=True)
-    rows = "".join(f"<h3>{k}</h3><pre>{html.escape(__import__('json').dumps({kk: vv for kk, vv in v.items() if kk != 'mean_per_step'}, indent=1))}</pre>" for k, v in res.items())
-    out.write_text(f"<html><body><h2>neural-enduro diagnose ({steps} steps)</h2><img src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}'>{rows}</body></html>")
-    print(f"report: {out}"); return res
+    for k, v in res.items():
+        ax.plot(v["mean_per_step"], label=f"{k} (collapsed {v['collapsed_fraction']:.2f})")
+    ax.axhline(0.05, color="k", ls=":")
+    ax.set_xlabel("step")
+    ax.set_ylabel("mean intensity")
+    ax.legend()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80)
+    plt.close(fig)
+    out = REPO_ROOT / "runs" / "diagnose" / f"report_{time.strftime('%Y%m%d_%H%M%S')}.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows = "".join(
+        f"<h3>{k}</h3><pre>{html.escape(__import__('json').dumps({kk: vv for kk, vv in v.items() if kk != 'mean_per_step'}, indent=1))}</pre>"
+        for k, v in res.items()
+    )
+    out.write_text(
+        f"<html><body><h2>neural-enduro diagnose ({steps} steps)</h2><img src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}'>{rows}</body></html>"
+    )
+    print(f"report: {out}")
+    return res
 
 # %% ../nbs/99_cli.ipynb #9e75f512
 @command
-def agent_eval(checkpoint: Param("agent checkpoint (default: the shipped checkpoints/<game>/agent.pt)", str) = None,
-               game: Param("ALE game whose shipped agent to use", str) = "Enduro",
-               episodes: Param("evaluation episodes (one env each)", int) = 10,
-               seed: Param("seed of the first episode (episode i gets seed+i); pick seeds never used in training", int) = 12345,
-               epsilon: Param("exploration rate, at most 0.01", float) = 0.01,
-               json: Param("print JSON", store_true) = False):
+def agent_eval(
+    checkpoint: Param("agent checkpoint (default: the shipped checkpoints/<game>/agent.pt)", str) = None,
+    game: Param("ALE game whose shipped agent to use", str) = "Enduro",
+    episodes: Param("evaluation episodes (one env each)", int) = 10,
+    seed: Param("seed of the first episode (episode i gets seed+i); pick seeds never used in training", int) = 12345,
+    epsilon: Param("exploration rate, at most 0.01", float) = 0.01,
+    json: Param("print JSON", store_true) = False,
+):
     "Raw returns of the DQN agent over EPISODES evaluation episodes."
     from neural_enduro.agent import load_agent, evaluate_agent, agent_path
+
     path = Path(checkpoint) if checkpoint else agent_path(game)
-    if not path.exists(): raise FileNotFoundError(f"no agent checkpoint at {path}; train one with `make train-dqn` and publish it")
+    if not path.exists():
+        raise FileNotFoundError(f"no agent checkpoint at {path}; train one with `make train-dqn` and publish it")
     q = load_agent(path)
     res = dict(evaluate_agent(q, q.cfg.game, episodes, seed, epsilon, progress=not json), checkpoint=str(path))
-    return _emit(res, json, f"mean raw return {res['mean_return']:.1f} over {episodes} episodes (seeds {seed}..{seed + episodes - 1}): {res['returns']}")
+    return _emit(
+        res,
+        json,
+        f"mean raw return {res['mean_return']:.1f} over {episodes} episodes (seeds {seed}..{seed + episodes - 1}): {res['returns']}",
+    )
 
 # %% ../nbs/99_cli.ipynb #c007
 def main(argv=None):
@@ -163,17 +285,23 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
         print("usage: neural-enduro COMMAND [--help] [options]\n\ncommands:")
-        for k, f in COMMANDS.items(): print(f"  {k:12s} {f.__doc__.splitlines()[0]}")
+        for k, f in COMMANDS.items():
+            print(f"  {k:12s} {f.__doc__.splitlines()[0]}")
         return 0
     name, rest = argv[0], argv[1:]
     if name not in COMMANDS:
         close = difflib.get_close_matches(name, list(COMMANDS))
-        print(f"neural-enduro: unknown command {name!r}" + (f"; did you mean {close[0]!r}?" if close else
-              f"; commands: {', '.join(COMMANDS)}"), file=sys.stderr)
+        print(
+            f"neural-enduro: unknown command {name!r}"
+            + (f"; did you mean {close[0]!r}?" if close else f"; commands: {', '.join(COMMANDS)}"),
+            file=sys.stderr,
+        )
         return 2
     args = anno_parser(COMMANDS[name], prog=f"neural-enduro {name}").parse_args(rest)
     kw = {k: v for k, v in vars(args).items() if k not in ("pdb", "xtra")}  # anno_parser's own debugging flags
-    try: COMMANDS[name](**kw)
+    try:
+        COMMANDS[name](**kw)
     except (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, KeyError) as e:
-        print(f"neural-enduro {name}: error: {e}", file=sys.stderr); return 2
+        print(f"neural-enduro {name}: error: {e}", file=sys.stderr)
+        return 2
     return 0

@@ -19,14 +19,16 @@ __all__ = ['REPO_ROOT', 'CHECKPOINTS_DIR', 'checkpoint_dir', 'atomic_replace', '
 REPO_ROOT = Path(neural_enduro.__file__).resolve().parents[1]  # the checkout (editable install)
 CHECKPOINTS_DIR = REPO_ROOT / "checkpoints"
 
+
 def checkpoint_dir(game: str, root=CHECKPOINTS_DIR) -> Path:
     "The shipped checkpoints of `game` (`root/<rom id>/`), or a clear error naming the games that have some."
     rom = resolve_game(game)
     d = Path(root) / rom
     if not (d / "vqvae.pt").exists():
         have = sorted(p.parent.name for p in Path(root).glob("*/vqvae.pt"))
-        raise FileNotFoundError(f"no checkpoints for {game_name(game)} in {d} "
-                                f"(games with checkpoints: {', '.join(have) or 'none'})")
+        raise FileNotFoundError(
+            f"no checkpoints for {game_name(game)} in {d} (games with checkpoints: {', '.join(have) or 'none'})"
+        )
     return d
 
 # %% ../nbs/00a_core.ipynb #k008
@@ -40,21 +42,27 @@ def atomic_replace(path, write) -> Path:
     os.replace(tmp, path)
     return path
 
-def save_checkpoint(path, kind: str, config: dict, model: nn.Module, card: dict | None = None, half: bool = False,
-                    **extra) -> Path:
+
+def save_checkpoint(
+    path, kind: str, config: dict, model: nn.Module, card: dict | None = None, half: bool = False, **extra
+) -> Path:
     """Atomically write `{kind, config, state_dict, card, **extra}` to `path` and the card to `path` with `.json`.
     `half` stores floating-point weights as fp16 (half the bytes; loading casts them back to the model's fp32)."""
     path = Path(path)
     card = dict(card or {}, kind=kind, config=config, **({"weights_dtype": "float16"} if half else {}))
     sd = {k: v.half() if half and v.is_floating_point() else v for k, v in model.state_dict().items()}
-    atomic_replace(path, lambda tmp: torch.save(dict(kind=kind, config=config, state_dict=sd, card=card, **extra), tmp))
+    atomic_replace(
+        path, lambda tmp: torch.save(dict(kind=kind, config=config, state_dict=sd, card=card, **extra), tmp)
+    )
     atomic_replace(path.with_suffix(".json"), lambda tmp: tmp.write_text(json.dumps(card, indent=1, default=str)))
     return path
+
 
 def read_checkpoint(path, kind: str | None = None) -> dict:
     "Load a checkpoint dict safely (`weights_only=True`); clear errors for a missing, corrupt or wrong-kind file."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"checkpoint not found: {path}")
+    if not path.exists():
+        raise FileNotFoundError(f"checkpoint not found: {path}")
     try:
         ck = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:
@@ -65,18 +73,25 @@ def read_checkpoint(path, kind: str | None = None) -> dict:
         raise ValueError(f"{path} holds a {ck['kind']!r} checkpoint, expected {kind!r}")
     return ck
 
+
 def load_state_strict(model: nn.Module, state_dict: dict, path="checkpoint"):
     "`load_state_dict(strict=True)`, with an error that names missing, unexpected and wrong-shape parameters."
     own = model.state_dict()
     missing = [k for k in own if k not in state_dict]
     unexpected = [k for k in state_dict if k not in own]
-    shapes = [f"{k}: checkpoint {tuple(state_dict[k].shape)} vs model {tuple(v.shape)}" for k, v in own.items()
-              if k in state_dict and tuple(state_dict[k].shape) != tuple(v.shape)]
+    shapes = [
+        f"{k}: checkpoint {tuple(state_dict[k].shape)} vs model {tuple(v.shape)}"
+        for k, v in own.items()
+        if k in state_dict and tuple(state_dict[k].shape) != tuple(v.shape)
+    ]
     if missing or unexpected or shapes:
         msg = [f"{path} does not match the model:"]
-        if missing: msg.append(f"missing {len(missing)}: {', '.join(missing[:6])}")
-        if unexpected: msg.append(f"unexpected {len(unexpected)}: {', '.join(unexpected[:6])}")
-        if shapes: msg.append(f"wrong shape {len(shapes)}: {'; '.join(shapes[:6])}")
+        if missing:
+            msg.append(f"missing {len(missing)}: {', '.join(missing[:6])}")
+        if unexpected:
+            msg.append(f"unexpected {len(unexpected)}: {', '.join(unexpected[:6])}")
+        if shapes:
+            msg.append(f"wrong shape {len(shapes)}: {'; '.join(shapes[:6])}")
         raise ValueError(" ".join(msg))
     model.load_state_dict(state_dict, strict=True)
     return model
@@ -85,6 +100,7 @@ def load_state_strict(model: nn.Module, state_dict: dict, path="checkpoint"):
 def psnr(mse: float) -> float:
     "PSNR in dB of a mean squared error over pixels in [0, 1]."
     return float(10 * math.log10(1 / max(float(mse), 1e-12)))
+
 
 def to_u8(x: torch.Tensor) -> torch.Tensor:
     "Frames in [0, 1] (clamped) to uint8, as the game shows them and feeds them back."

@@ -22,15 +22,21 @@ __all__ = ['FORMAT_VERSION', 'SHARD_KEYS', 'START_FRAMES_DIR', 'PHASE_STEPS', 'R
 
 # %% ../nbs/01_data.ipynb #c005
 from .core import REPO_ROOT, atomic_replace
+
 FORMAT_VERSION = 1
 
 # %% ../nbs/01_data.ipynb #c007
 class RandomPolicy:
     "Uniformly random actions from the game's minimal action set."
+
     name = "random"
+
     def __init__(self, game: str = "Enduro", seed: int = 0):
-        self.n = len(action_names(game)); self.rng = np.random.default_rng(seed)
-    def __call__(self, obs): return self.rng.integers(0, self.n, len(obs))
+        self.n = len(action_names(game))
+        self.rng = np.random.default_rng(seed)
+
+    def __call__(self, obs):
+        return self.rng.integers(0, self.n, len(obs))
 
 # %% ../nbs/01_data.ipynb #c009
 def _runs(mask):
@@ -38,32 +44,48 @@ def _runs(mask):
     d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
 
+
 class DriverPolicy:
     "Scripted Enduro driver: accelerate, dodge cars ahead, stay on the road; `wander`/`brake` add variety."
+
     name = "driver"
     FIRE, RIGHTFIRE, LEFTFIRE, DOWN = 1, 7, 8, 4
-    def __init__(self, seed: int = 0, wander: float = 0.03, brake: float = 0.01, lookahead: int = 80, lateral: int = 20):
+
+    def __init__(
+        self, seed: int = 0, wander: float = 0.03, brake: float = 0.01, lookahead: int = 80, lateral: int = 20
+    ):
         for k, v in dict(wander=wander, brake=brake).items():
-            if not 0 <= v <= 1: raise ValueError(f"{k} must be a probability in [0, 1], got {v}")
-        self.rng, self.wander, self.brake, self.top, self.lat = np.random.default_rng(seed), wander, brake, lookahead, lateral
+            if not 0 <= v <= 1:
+                raise ValueError(f"{k} must be a probability in [0, 1], got {v}")
+        self.rng, self.wander, self.brake, self.top, self.lat = (
+            np.random.default_rng(seed),
+            wander,
+            brake,
+            lookahead,
+            lateral,
+        )
         self.hold = {}
-    def reset(self, i): self.hold[i] = (0, 0)
+
+    def reset(self, i):
+        self.hold[i] = (0, 0)
 
     def steer(self, o) -> int:
         "-1 (left), 0 or +1 (right) for one 210x160 frame."
         bg = np.bincount(o[100:150, 20:140].ravel(), minlength=256).argmax()
-        diff = o[:, 8:] != bg                      # the left 8 columns are a black border
+        diff = o[:, 8:] != bg  # the left 8 columns are a black border
         car = [(s, e) for s, e in _runs(diff[142:155].sum(0) >= 3) if e - s >= 6]
         px = (car[0][0] + car[0][1]) / 2 if car else 72
         cols = np.flatnonzero(diff[110:140].any(0))
         left = cols[cols < px - 12].max() if (cols < px - 12).any() else 0
         right = cols[cols > px + 12].min() if (cols > px + 12).any() else 151
-        for y in range(138, self.top, -1):       # nearest car ahead within `lat` pixels of our line
+        for y in range(138, self.top, -1):  # nearest car ahead within `lat` pixels of our line
             for s, e in _runs(diff[y]):
                 if e - s >= 2 and abs((s + e) / 2 - px) < self.lat:
                     st = -1 if (s + e) / 2 > px else 1
-                    if px - left < 10: st = 1
-                    if right - px < 10: st = -1
+                    if px - left < 10:
+                        st = 1
+                    if right - px < 10:
+                        st = -1
                     return st
         centre = (left + right) / 2
         return 1 if px < centre - 15 else -1 if px > centre + 15 else 0
@@ -72,46 +94,66 @@ class DriverPolicy:
         acts = np.empty(len(obs), np.int64)
         for i, o in enumerate(obs):
             n, st = self.hold.get(i, (0, 0))
-            if n <= 0 and self.rng.random() < self.wander: n, st = int(self.rng.integers(3, 12)), int(self.rng.choice([-1, 1]))
-            if n > 0: self.hold[i] = (n - 1, st)
-            else: st = self.steer(o)
-            acts[i] = self.DOWN if self.rng.random() < self.brake else {0: self.FIRE, 1: self.RIGHTFIRE, -1: self.LEFTFIRE}[st]
+            if n <= 0 and self.rng.random() < self.wander:
+                n, st = int(self.rng.integers(3, 12)), int(self.rng.choice([-1, 1]))
+            if n > 0:
+                self.hold[i] = (n - 1, st)
+            else:
+                st = self.steer(o)
+            acts[i] = (
+                self.DOWN
+                if self.rng.random() < self.brake
+                else {0: self.FIRE, 1: self.RIGHTFIRE, -1: self.LEFTFIRE}[st]
+            )
         return acts
 
 # %% ../nbs/01_data.ipynb #c010
 def get_policy(policy, game: str = "Enduro", seed: int = 0):
     "A policy from a name (`random`, `driver`) or a callable, which is returned as is."
-    if callable(policy): return policy
-    if policy == "random": return RandomPolicy(game, seed)
+    if callable(policy):
+        return policy
+    if policy == "random":
+        return RandomPolicy(game, seed)
     if policy == "driver":
-        if resolve_game(game) != "enduro": raise ValueError(f"the driver policy plays Enduro only, not {game_name(game)}")
+        if resolve_game(game) != "enduro":
+            raise ValueError(f"the driver policy plays Enduro only, not {game_name(game)}")
         return DriverPolicy(seed)
-    if policy == "dqn":   # the shipped agent of `game`, with 5% random actions
+    if policy == "dqn":  # the shipped agent of `game`, with 5% random actions
         from neural_enduro.agent import DQNPolicy, agent_path
+
         ck = agent_path(game)
-        if not ck.exists(): raise FileNotFoundError(f"no shipped DQN agent for {game_name(game)} at {ck}; train one (make train-dqn) and publish it")
+        if not ck.exists():
+            raise FileNotFoundError(
+                f"no shipped DQN agent for {game_name(game)} at {ck}; train one (make train-dqn) and publish it"
+            )
         return DQNPolicy(ck, epsilon=0.05, seed=seed)
     raise ValueError(f"unknown policy {policy!r}; choose 'random', 'driver', 'dqn' or pass a callable")
 
 # %% ../nbs/01_data.ipynb #c012
 SHARD_KEYS = ("frames", "actions", "rewards", "terminated", "truncated")
 
+
 def save_shard(path, compresslevel: int = 3, **arrays):
     """Write a compressed `.npz` shard atomically (temp file, then rename). zlib level 3 instead of `np.savez_compressed`'s
     6: 2.6x faster to write for ~35% more bytes, which keeps compression off the recording's critical path."""
+
     def write(tmp):
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as zf:
             for k, v in arrays.items():
                 with zf.open(f"{k}.npy", "w", force_zip64=True) as f:
                     np.lib.format.write_array(f, np.asanyarray(v), allow_pickle=False)
+
     return atomic_replace(path, write)
+
 
 def load_shard(path) -> dict:
     "Read and check a shard; a missing, truncated or malformed file is an error that names it."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"shard not found: {path}")
+    if not path.exists():
+        raise FileNotFoundError(f"shard not found: {path}")
     try:
-        with np.load(path, allow_pickle=False) as z: d = {k: z[k] for k in SHARD_KEYS}
+        with np.load(path, allow_pickle=False) as z:
+            d = {k: z[k] for k in SHARD_KEYS}
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as e:
         raise ValueError(f"corrupt or truncated shard {path}: {type(e).__name__}: {e}") from None
     f, n = d["frames"], len(d["actions"])
@@ -122,51 +164,90 @@ def load_shard(path) -> dict:
 # %% ../nbs/01_data.ipynb #c014
 def assign_splits(n: int, val: float = 0.1, test: float = 0.1) -> list[str]:
     "Deterministic train/val/test labels for `n` episodes; at least one val and one test episode once n >= 3."
-    if not (0 <= val < 1 and 0 <= test < 1 and val + test < 1): raise ValueError(f"bad split fractions val={val}, test={test}")
+    if not (0 <= val < 1 and 0 <= test < 1 and val + test < 1):
+        raise ValueError(f"bad split fractions val={val}, test={test}")
     labels = ["train"] * n
-    if n < 3: return labels
+    if n < 3:
+        return labels
     nv, nt = max(1, round(n * val)) if val else 0, max(1, round(n * test)) if test else 0
     held = np.unique(np.linspace(n - 1, 0, nv + nt).round().astype(int))  # evenly spaced, last episode first
-    for j, i in enumerate(held): labels[i] = "val" if j % 2 == 0 and nv > 0 or nt == 0 else "test"
+    for j, i in enumerate(held):
+        labels[i] = "val" if j % 2 == 0 and nv > 0 or nt == 0 else "test"
     return labels
 
 # %% ../nbs/01_data.ipynb #c017
 def _prepare_out_dir(out: Path, overwrite: bool):
     "Refuse a directory that holds data unless `overwrite`; then remove only our own index and shards."
-    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"{out} exists and is not a directory")
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"{out} exists and is not a directory")
     if out.exists() and any(out.iterdir()):
         if not overwrite:
-            raise FileExistsError(f"{out} already holds data; pass overwrite=True (--overwrite) to replace a recording "
-                                  "there, or choose another directory")
+            raise FileExistsError(
+                f"{out} already holds data; pass overwrite=True (--overwrite) to replace a recording "
+                "there, or choose another directory"
+            )
         if not (out / "index.json").exists() and not (out / "shards").exists():
             raise FileExistsError(f"{out} holds files that are not a recording; refusing to write there")
         (out / "index.json").unlink(missing_ok=True)
-        for f in (out / "shards").glob("ep*_*.npz*"): f.unlink()
+        for f in (out / "shards").glob("ep*_*.npz*"):
+            f.unlink()
     (out / "shards").mkdir(parents=True, exist_ok=True)
 
+
 def _write_index(out: Path, meta: dict, episodes: list, val: float, test: float):
-    for ep, s in zip(episodes, assign_splits(len(episodes), val, test)): ep["split"] = s
-    atomic_replace(out / "index.json", lambda tmp: tmp.write_text(json.dumps({**meta, "episodes": episodes}, indent=1)))
+    for ep, s in zip(episodes, assign_splits(len(episodes), val, test)):
+        ep["split"] = s
+    atomic_replace(
+        out / "index.json", lambda tmp: tmp.write_text(json.dumps({**meta, "episodes": episodes}, indent=1))
+    )
 
 # %% ../nbs/01_data.ipynb #c018
-def record(policy="driver", out_dir="data/episodes/driver", steps: int | None = None, episodes: int | None = None,
-           game: str = "Enduro", num_envs: int = 2, seed: int = 0, max_episode_steps: int | None = None,
-           shard_len: int = 1000, overwrite: bool = False, progress: bool = True, val: float = 0.1, test: float = 0.1) -> dict:
+def record(
+    policy="driver",
+    out_dir="data/episodes/driver",
+    steps: int | None = None,
+    episodes: int | None = None,
+    game: str = "Enduro",
+    num_envs: int = 2,
+    seed: int = 0,
+    max_episode_steps: int | None = None,
+    shard_len: int = 1000,
+    overwrite: bool = False,
+    progress: bool = True,
+    val: float = 0.1,
+    test: float = 0.1,
+) -> dict:
     """Record `steps` transitions and/or `episodes` whole episodes of `policy` on `game` into `out_dir`.
     Episodes still running when the step budget is spent are kept, marked truncated. Returns a summary."""
-    if steps is None and episodes is None: raise ValueError("give steps and/or episodes")
-    for k, v in dict(steps=steps, episodes=episodes, num_envs=num_envs, shard_len=shard_len, max_episode_steps=max_episode_steps).items():
-        if v is not None and (not isinstance(v, (int, np.integer)) or v <= 0): raise ValueError(f"{k} must be a positive integer, got {v!r}")
+    if steps is None and episodes is None:
+        raise ValueError("give steps and/or episodes")
+    for k, v in dict(
+        steps=steps, episodes=episodes, num_envs=num_envs, shard_len=shard_len, max_episode_steps=max_episode_steps
+    ).items():
+        if v is not None and (not isinstance(v, (int, np.integer)) or v <= 0):
+            raise ValueError(f"{k} must be a positive integer, got {v!r}")
     pol_name = policy if isinstance(policy, str) else getattr(policy, "name", type(policy).__name__)
     policy = get_policy(policy, game, seed)
-    out = Path(out_dir); _prepare_out_dir(out, overwrite)
+    out = Path(out_dir)
+    _prepare_out_dir(out, overwrite)
     rom = resolve_game(game)
-    meta = dict(format_version=FORMAT_VERSION, game=game_name(game), rom=rom, policy=pol_name, seed=seed,
-                frame_shape=list(FRAME_SHAPE), shard_len=shard_len, action_names=list(action_names(game)))
+    meta = dict(
+        format_version=FORMAT_VERSION,
+        game=game_name(game),
+        rom=rom,
+        policy=pol_name,
+        seed=seed,
+        frame_shape=list(FRAME_SHAPE),
+        shard_len=shard_len,
+        action_names=list(action_names(game)),
+    )
     n = num_envs if episodes is None else min(num_envs, episodes)
     fns = [partial(make_env, game, max_episode_steps)] * n
-    envs = (gym.vector.AsyncVectorEnv(fns, autoreset_mode=AutoresetMode.DISABLED) if n > 1 else
-            gym.vector.SyncVectorEnv(fns, autoreset_mode=AutoresetMode.DISABLED))
+    envs = (
+        gym.vector.AsyncVectorEnv(fns, autoreset_mode=AutoresetMode.DISABLED)
+        if n > 1
+        else gym.vector.SyncVectorEnv(fns, autoreset_mode=AutoresetMode.DISABLED)
+    )
     pool, pending, done_eps = ThreadPoolExecutor(1), [], []
     H, W = FRAME_SHAPE
     buf = np.empty((n, shard_len + 1, H, W), np.uint8)
@@ -176,82 +257,136 @@ def record(policy="driver", out_dir="data/episodes/driver", steps: int | None = 
     def start(i, obs_i):
         nonlocal started
         state[i] = dict(id=started, seed=seed + started, t=0, k=0, ret=0.0, shards=[], a=[], r=[], te=[], tr=[])
-        buf[i, 0] = obs_i; started += 1
-        if hasattr(policy, "reset"): policy.reset(i)
+        buf[i, 0] = obs_i
+        started += 1
+        if hasattr(policy, "reset"):
+            policy.reset(i)
 
     def flush(i):
-        s = state[i]; m = len(s["a"])
-        if m == 0: return
+        s = state[i]
+        m = len(s["a"])
+        if m == 0:
+            return
         name = f"ep{s['id']:05d}_{s['k']:03d}.npz"
-        arrs = dict(frames=buf[i, :m + 1].copy(), actions=np.array(s["a"], np.uint8), rewards=np.array(s["r"], np.float32),
-                    terminated=np.array(s["te"], bool), truncated=np.array(s["tr"], bool))
+        arrs = dict(
+            frames=buf[i, : m + 1].copy(),
+            actions=np.array(s["a"], np.uint8),
+            rewards=np.array(s["r"], np.float32),
+            terminated=np.array(s["te"], bool),
+            truncated=np.array(s["tr"], bool),
+        )
         pending.append(pool.submit(save_shard, out / "shards" / name, **arrs))
-        s["shards"].append(name); s["k"] += 1; buf[i, 0] = buf[i, m]
+        s["shards"].append(name)
+        s["k"] += 1
+        buf[i, 0] = buf[i, m]
         s["a"], s["r"], s["te"], s["tr"] = [], [], [], []
 
     def finish(i, truncated):
         s = state[i]
-        if truncated and s["tr"]: s["tr"][-1] = True
+        if truncated and s["tr"]:
+            s["tr"][-1] = True
         flush(i)
-        for f in pending: f.result()
+        for f in pending:
+            f.result()
         pending.clear()
-        done_eps.append(dict(id=s["id"], seed=s["seed"], policy=pol_name, length=s["t"], ret=s["ret"],
-                             terminated=bool(not truncated and s["te"] and s["te"][-1] if s["te"] else False),
-                             truncated=bool(truncated), shards=s["shards"]))
+        done_eps.append(
+            dict(
+                id=s["id"],
+                seed=s["seed"],
+                policy=pol_name,
+                length=s["t"],
+                ret=s["ret"],
+                terminated=bool(not truncated and s["te"] and s["te"][-1] if s["te"] else False),
+                truncated=bool(truncated),
+                shards=s["shards"],
+            )
+        )
         done_eps.sort(key=lambda e: e["id"])
-        _write_index(out, meta, done_eps, val, test); state[i] = None
+        _write_index(out, meta, done_eps, val, test)
+        state[i] = None
 
-    bar = tqdm(total=steps if steps else None, desc=f"record {pol_name}", unit="step", disable=not progress, mininterval=1)
+    bar = tqdm(
+        total=steps if steps else None, desc=f"record {pol_name}", unit="step", disable=not progress, mininterval=1
+    )
     try:
         obs, _ = envs.reset(seed=[seed + i for i in range(n)])
-        for i in range(n): start(i, obs[i])
+        for i in range(n):
+            start(i, obs[i])
         while any(s is not None for s in state):
             acts = check_actions(game, policy(obs))
             obs, rew, term, trunc, _ = envs.step(acts)
             active = [i for i in range(n) if state[i] is not None]
             reset_mask = np.zeros(n, bool)
             for i in active:
-                s = state[i]; s["t"] += 1; total_i = len(s["a"])
+                s = state[i]
+                s["t"] += 1
+                total_i = len(s["a"])
                 buf[i, total_i + 1] = obs[i]
-                s["a"].append(acts[i]); s["r"].append(rew[i]); s["te"].append(term[i]); s["tr"].append(trunc[i])
-                s["ret"] += float(rew[i]); total += 1
-                if len(s["a"]) == shard_len: flush(i)
+                s["a"].append(acts[i])
+                s["r"].append(rew[i])
+                s["te"].append(term[i])
+                s["tr"].append(trunc[i])
+                s["ret"] += float(rew[i])
+                total += 1
+                if len(s["a"]) == shard_len:
+                    flush(i)
             bar.update(len(active))
             budget_spent = steps is not None and total >= steps
             for i in active:
                 if term[i] or trunc[i] or budget_spent:
                     finish(i, truncated=bool(trunc[i]) or (budget_spent and not term[i]))
-                    if not budget_spent and (episodes is None or started + reset_mask.sum() < episodes): reset_mask[i] = True
+                    if not budget_spent and (episodes is None or started + reset_mask.sum() < episodes):
+                        reset_mask[i] = True
             if reset_mask.any():
                 seeds = [seed + started + j for j in range(int(reset_mask.sum()))]
                 full = [0] * n
-                for j, i in enumerate(np.flatnonzero(reset_mask)): full[i] = seeds[j]
+                for j, i in enumerate(np.flatnonzero(reset_mask)):
+                    full[i] = seeds[j]
                 new_obs, _ = envs.reset(seed=full, options={"reset_mask": reset_mask})
-                for i in np.flatnonzero(reset_mask): obs[i] = new_obs[i]; start(i, obs[i])
+                for i in np.flatnonzero(reset_mask):
+                    obs[i] = new_obs[i]
+                    start(i, obs[i])
             # an env that finished without a reset stays idle: its actions are ignored
     finally:
-        bar.close(); envs.close(); pool.shutdown(wait=True)
+        bar.close()
+        envs.close()
+        pool.shutdown(wait=True)
     secs = time.time() - t0
     nbytes = sum(f.stat().st_size for f in (out / "shards").glob("*.npz"))
-    return dict(out_dir=str(out), game=meta["game"], policy=pol_name, episodes=len(done_eps), transitions=total,
-                seconds=round(secs, 2), steps_per_s=round(total / secs, 1), bytes=nbytes,
-                mb_per_100k_frames=round(nbytes / max(total, 1) * 1e5 / 1e6, 1),
-                mean_return=round(float(np.mean([e["ret"] for e in done_eps])), 2) if done_eps else None)
+    return dict(
+        out_dir=str(out),
+        game=meta["game"],
+        policy=pol_name,
+        episodes=len(done_eps),
+        transitions=total,
+        seconds=round(secs, 2),
+        steps_per_s=round(total / secs, 1),
+        bytes=nbytes,
+        mb_per_100k_frames=round(nbytes / max(total, 1) * 1e5 / 1e6, 1),
+        mean_return=round(float(np.mean([e["ret"] for e in done_eps])), 2) if done_eps else None,
+    )
 
 # %% ../nbs/01_data.ipynb #c022
 def load_index(data_dir) -> dict:
     "The index of a recording directory, with a clear error when there is none."
     p = Path(data_dir) / "index.json"
-    if not p.exists(): raise FileNotFoundError(f"no recording at {data_dir} ({p} missing); record one with "
-                                               "`neural-enduro collect --policy driver --steps N --out DIR`")
-    try: return json.loads(p.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"corrupt index {p}: {e}") from None
+    if not p.exists():
+        raise FileNotFoundError(
+            f"no recording at {data_dir} ({p} missing); record one with "
+            "`neural-enduro collect --policy driver --steps N --out DIR`"
+        )
+    try:
+        return json.loads(p.read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"corrupt index {p}: {e}") from None
+
 
 def load_episode(data_dir, episode: int) -> dict:
     "All shards of one episode concatenated: frames (T+1, H, W), actions, rewards, terminated, truncated, seed."
     idx = load_index(data_dir)
     eps = {e["id"]: e for e in idx["episodes"]}
-    if episode not in eps: raise KeyError(f"episode {episode} not in {data_dir} (has {sorted(eps)[:10]}...)")
+    if episode not in eps:
+        raise KeyError(f"episode {episode} not in {data_dir} (has {sorted(eps)[:10]}...)")
     parts = [load_shard(Path(data_dir) / "shards" / f) for f in eps[episode]["shards"]]
     out = {k: np.concatenate([p[k] for p in parts]) for k in SHARD_KEYS[1:]}
     out["frames"] = np.concatenate([parts[0]["frames"][:1]] + [p["frames"][1:] for p in parts])
@@ -261,31 +396,46 @@ def load_episode(data_dir, episode: int) -> dict:
 import torch
 from torch.utils.data import Dataset
 
+
 class TransitionDataset(Dataset):
     "(context frames, action, next frame) from the `split` episodes of one or more recordings, read lazily."
+
     def __init__(self, data_dirs, split: str = "train", context: int = 1, max_cached: int = 16):
-        if split not in ("train", "val", "test", "all"): raise ValueError(f"split must be train/val/test/all, got {split!r}")
-        if context < 1: raise ValueError(f"context must be >= 1, got {context}")
+        if split not in ("train", "val", "test", "all"):
+            raise ValueError(f"split must be train/val/test/all, got {split!r}")
+        if context < 1:
+            raise ValueError(f"context must be >= 1, got {context}")
         dirs = [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
         self.context, self.max_cached, self._cache = context, max_cached, OrderedDict()
         self.episodes = []  # (dir, shard_len, [shard names], length, policy)
         games = set()
         for d in dirs:
-            idx = load_index(d); games.add(idx["game"])
-            self.episodes += [(Path(d), idx["shard_len"], e["shards"], e["length"], e["policy"])
-                              for e in idx["episodes"] if split == "all" or e["split"] == split]
-        if len(games) > 1: raise ValueError(f"recordings of different games mixed: {sorted(games)}")
+            idx = load_index(d)
+            games.add(idx["game"])
+            self.episodes += [
+                (Path(d), idx["shard_len"], e["shards"], e["length"], e["policy"])
+                for e in idx["episodes"]
+                if split == "all" or e["split"] == split
+            ]
+        if len(games) > 1:
+            raise ValueError(f"recordings of different games mixed: {sorted(games)}")
         self.game = games.pop() if games else None
         self.lengths = np.array([e[3] for e in self.episodes], np.int64)
         self.starts = np.concatenate([[0], np.cumsum(self.lengths)])
-        if not len(self): raise ValueError(f"no {split} transitions in {dirs}")
+        if not len(self):
+            raise ValueError(f"no {split} transitions in {dirs}")
 
-    def __len__(self): return int(self.starts[-1])
+    def __len__(self):
+        return int(self.starts[-1])
 
     def _shard(self, path):
-        if path in self._cache: self._cache.move_to_end(path); return self._cache[path]
-        d = load_shard(path); self._cache[path] = d
-        if len(self._cache) > self.max_cached: self._cache.popitem(last=False)
+        if path in self._cache:
+            self._cache.move_to_end(path)
+            return self._cache[path]
+        d = load_shard(path)
+        self._cache[path] = d
+        if len(self._cache) > self.max_cached:
+            self._cache.popitem(last=False)
         return d
 
     def frame(self, e: int, t: int) -> np.ndarray:
@@ -296,8 +446,10 @@ class TransitionDataset(Dataset):
 
     def locate(self, i: int) -> tuple[int, int]:
         "(episode, t) of transition `i`."
-        if not -len(self) <= i < len(self): raise IndexError(f"index {i} out of range for {len(self)} transitions")
-        i %= len(self); e = int(np.searchsorted(self.starts, i, side="right") - 1)
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"index {i} out of range for {len(self)} transitions")
+        i %= len(self)
+        e = int(np.searchsorted(self.starts, i, side="right") - 1)
         return e, int(i - self.starts[e])
 
     def __getitem__(self, i):
@@ -312,60 +464,98 @@ class TransitionDataset(Dataset):
 def save_gif(frames, path, fps: float = 15, every: int = 1, scale: int = 1):
     "Write uint8 frames (T, H, W) to an animated GIF (every `every`-th frame, `scale`x nearest-neighbour)."
     import imageio.v3 as iio
+
     f = np.asarray(frames)[::every]
-    if scale > 1: f = f.repeat(scale, 1).repeat(scale, 2)
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    if scale > 1:
+        f = f.repeat(scale, 1).repeat(scale, 2)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     iio.imwrite(path, f, duration=1000 / fps * every, loop=0, extension=".gif")
     return path
 
 # %% ../nbs/01_data.ipynb #c032
 def bench_collect(steps: int = 20_000, num_envs: int = 2, game: str = "Enduro", policy: str = "random") -> dict:
     "Steps/s of bare ALE stepping vs `record`, measured in the same run, and the ratio."
-    env = make_env(game); env.reset(seed=0); rng = np.random.default_rng(0); n = env.action_space.n
+    env = make_env(game)
+    env.reset(seed=0)
+    rng = np.random.default_rng(0)
+    n = env.action_space.n
     t0 = time.perf_counter()
     for _ in range(steps):
         _, _, te, tr, _ = env.step(int(rng.integers(n)))
-        if te or tr: env.reset()
-    raw = steps / (time.perf_counter() - t0); env.close()
+        if te or tr:
+            env.reset()
+    raw = steps / (time.perf_counter() - t0)
+    env.close()
     with tempfile.TemporaryDirectory() as d:
         s = record(policy, Path(d) / "rec", steps=steps, game=game, num_envs=num_envs, progress=False)
-    return dict(collect_steps_per_s=s["steps_per_s"], raw_steps_per_s=round(raw, 1),
-                ratio=round(s["steps_per_s"] / raw, 3), num_envs=num_envs, steps=steps,
-                mb_per_100k_frames=s["mb_per_100k_frames"], policy=policy)
+    return dict(
+        collect_steps_per_s=s["steps_per_s"],
+        raw_steps_per_s=round(raw, 1),
+        ratio=round(s["steps_per_s"] / raw, 3),
+        num_envs=num_envs,
+        steps=steps,
+        mb_per_100k_frames=s["mb_per_100k_frames"],
+        policy=policy,
+    )
 
 # %% ../nbs/01_data.ipynb #c035
 START_FRAMES_DIR = REPO_ROOT / "data" / "start_frames"
 PHASE_STEPS = dict(start=0, day=400, snow=1000, dusk=1500, night=2000, fog=2600, dawn=3100)
 
+
 def make_start_frames(out_dir=START_FRAMES_DIR, seed: int = 0, driver_seed: int = 1, overwrite: bool = False) -> dict:
     "Drive one Enduro episode with the driver and save a frame per phase of the day, with a manifest."
     import imageio.v3 as iio
+
     out = Path(out_dir)
-    if (out / "index.json").exists() and not overwrite: raise FileExistsError(f"{out} already has start frames; pass overwrite=True")
+    if (out / "index.json").exists() and not overwrite:
+        raise FileExistsError(f"{out} already has start frames; pass overwrite=True")
     env, pol = make_env("Enduro"), DriverPolicy(driver_seed)
-    obs, _ = env.reset(seed=seed); pol.reset(0); frames, actions = [obs], []
+    obs, _ = env.reset(seed=seed)
+    pol.reset(0)
+    frames, actions = [obs], []
     for _ in range(max(PHASE_STEPS.values())):
-        a = int(pol(obs[None])[0]); obs, *_ = env.step(a); frames.append(obs); actions.append(a)
-    env.close(); out.mkdir(parents=True, exist_ok=True)
-    manifest = {"game": "Enduro", "seed": seed, "policy": f"driver(seed={driver_seed})", "actions": actions, "frames": {}}
+        a = int(pol(obs[None])[0])
+        obs, *_ = env.step(a)
+        frames.append(obs)
+        actions.append(a)
+    env.close()
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "game": "Enduro",
+        "seed": seed,
+        "policy": f"driver(seed={driver_seed})",
+        "actions": actions,
+        "frames": {},
+    }
     for name, t in PHASE_STEPS.items():
-        iio.imwrite(out / f"enduro_{name}.png", frames[t]); manifest["frames"][name] = dict(file=f"enduro_{name}.png", step=t)
+        iio.imwrite(out / f"enduro_{name}.png", frames[t])
+        manifest["frames"][name] = dict(file=f"enduro_{name}.png", step=t)
     (out / "index.json").write_text(json.dumps(manifest))
     return manifest
+
 
 def emulator_at(start: str, frames_dir=START_FRAMES_DIR):
     "A real emulator brought to the shipped start frame `start` by its (seed, actions): returns `(env, frame)`."
     man = json.loads((Path(frames_dir) / "index.json").read_text())
-    if start not in man["frames"]: raise ValueError(f"unknown start frame {start!r}; shipped: {', '.join(man['frames'])}")
-    env = make_env(man["game"]); obs, _ = env.reset(seed=man["seed"])
-    for a in man["actions"][: man["frames"][start]["step"]]: obs, *_ = env.step(a)
+    if start not in man["frames"]:
+        raise ValueError(f"unknown start frame {start!r}; shipped: {', '.join(man['frames'])}")
+    env = make_env(man["game"])
+    obs, _ = env.reset(seed=man["seed"])
+    for a in man["actions"][: man["frames"][start]["step"]]:
+        obs, *_ = env.step(a)
     return env, obs
+
 
 def start_frames(game: str = "Enduro", frames_dir=START_FRAMES_DIR) -> dict:
     "The shipped start frames of `game`: {name: uint8 (210, 160)}."
     import imageio.v3 as iio
+
     p = Path(frames_dir) / "index.json"
-    if not p.exists(): raise FileNotFoundError(f"no start frames at {frames_dir}")
+    if not p.exists():
+        raise FileNotFoundError(f"no start frames at {frames_dir}")
     m = json.loads(p.read_text())
-    if resolve_game(m["game"]) != resolve_game(game): raise ValueError(f"no shipped start frames for {game_name(game)} (have {m['game']})")
+    if resolve_game(m["game"]) != resolve_game(game):
+        raise ValueError(f"no shipped start frames for {game_name(game)} (have {m['game']})")
     return {k: iio.imread(Path(frames_dir) / v["file"]) for k, v in m["frames"].items()}

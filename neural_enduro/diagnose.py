@@ -21,56 +21,105 @@ __all__ = ['SETUPS', 'instrumented_rollout', 'summary', 'load_setup', 'diagnose'
 # %% ../nbs/08_diagnose.ipynb #c005
 def _kl(p_counts, q_counts, eps=1e-6) -> float:
     "KL(p || q) in nats between two count vectors (q smoothed so unseen codes cost, not crash)."
-    p = p_counts / max(p_counts.sum(), 1); q = (q_counts + eps) / (q_counts + eps).sum()
+    p = p_counts / max(p_counts.sum(), 1)
+    q = (q_counts + eps) / (q_counts + eps).sum()
     m = p > 0
     return float((p[m] * np.log(p[m] / q[m])).sum())
 
+
 @torch.inference_mode()
-def instrumented_rollout(vqvae, predictor, frames, actions, temperature: float = 0.0, feedback: str = "clamp",
-                         train_code_counts=None, true_codes=None, codes_override=None, seed: int = 0,
-                         return_frames: bool = False) -> dict:
+def instrumented_rollout(
+    vqvae,
+    predictor,
+    frames,
+    actions,
+    temperature: float = 0.0,
+    feedback: str = "clamp",
+    train_code_counts=None,
+    true_codes=None,
+    codes_override=None,
+    seed: int = 0,
+    return_frames: bool = False,
+) -> dict:
     """Roll out from uint8 `frames` `(B, H, W)` with `actions` `(B, T)` and record per-step statistics.
     `feedback`: `clamp` (our simulator: the displayed uint8 frame is fed back) or `raw` (the seed: the unclamped float
     output is fed back). `codes_override` `(B, T, 7, 5)` replaces the predictor (e.g. true codes from the encoder);
     `true_codes` `(B, T, 7, 5)` enables per-position accuracy. Returns arrays of shape `(T, B)` and summaries, and
     with `return_frames` the displayed uint8 frames `(B, T+1, H, W)`."""
-    if feedback not in ("clamp", "raw"): raise ValueError(f"feedback must be 'clamp' or 'raw', got {feedback!r}")
-    cur = vqvae.prep(torch.as_tensor(frames)); prev = cur; actions = torch.as_tensor(actions).long()
-    B, T = actions.shape; K = vqvae.cfg.codebook_size
-    pc = torch.full((B, *vqvae.cfg.grid), K, dtype=torch.long); g = torch.Generator().manual_seed(seed)
-    st = {k: np.zeros((T, B), np.float32) for k in ("raw_min", "raw_max", "raw_mean", "below0", "above1", "mean", "std")}
-    counts = np.zeros(K, np.int64); pos_hits = np.zeros(vqvae.cfg.grid, np.float64); n_true = 0
+    if feedback not in ("clamp", "raw"):
+        raise ValueError(f"feedback must be 'clamp' or 'raw', got {feedback!r}")
+    cur = vqvae.prep(torch.as_tensor(frames))
+    prev = cur
+    actions = torch.as_tensor(actions).long()
+    B, T = actions.shape
+    K = vqvae.cfg.codebook_size
+    pc = torch.full((B, *vqvae.cfg.grid), K, dtype=torch.long)
+    g = torch.Generator().manual_seed(seed)
+    st = {
+        k: np.zeros((T, B), np.float32) for k in ("raw_min", "raw_max", "raw_mean", "below0", "above1", "mean", "std")
+    }
+    counts = np.zeros(K, np.int64)
+    pos_hits = np.zeros(vqvae.cfg.grid, np.float64)
+    n_true = 0
     frames_out = [to_u8(cur)]
     for t in range(T):
-        if codes_override is not None: codes = torch.as_tensor(codes_override[:, t]).long()
-        else: codes = sample_codes(predictor(actions[:, t], to_u8(prev), to_u8(cur), pc, actions[:, t - 1] if t else None), temperature, g)
+        if codes_override is not None:
+            codes = torch.as_tensor(codes_override[:, t]).long()
+        else:
+            codes = sample_codes(
+                predictor(actions[:, t], to_u8(prev), to_u8(cur), pc, actions[:, t - 1] if t else None), temperature, g
+            )
         raw = vqvae.decode_idx_raw(cur, codes, prev)
         shown = raw.clamp(0, 1)
-        if return_frames: frames_out.append(to_u8(raw))
-        for k, v in dict(raw_min=raw.amin((1, 2)), raw_max=raw.amax((1, 2)), raw_mean=raw.mean((1, 2)),
-                         below0=(raw < 0).float().mean((1, 2)), above1=(raw > 1).float().mean((1, 2)),
-                         mean=shown.mean((1, 2)), std=shown.flatten(1).std(1)).items(): st[k][t] = v.numpy()
+        if return_frames:
+            frames_out.append(to_u8(raw))
+        for k, v in dict(
+            raw_min=raw.amin((1, 2)),
+            raw_max=raw.amax((1, 2)),
+            raw_mean=raw.mean((1, 2)),
+            below0=(raw < 0).float().mean((1, 2)),
+            above1=(raw > 1).float().mean((1, 2)),
+            mean=shown.mean((1, 2)),
+            std=shown.flatten(1).std(1),
+        ).items():
+            st[k][t] = v.numpy()
         counts += np.bincount(codes.numpy().ravel(), minlength=K)
         if true_codes is not None:
-            pos_hits += (codes == torch.as_tensor(true_codes[:, t]).long()).float().sum(0).numpy(); n_true += B
+            pos_hits += (codes == torch.as_tensor(true_codes[:, t]).long()).float().sum(0).numpy()
+            n_true += B
         prev, pc = cur, codes
         cur = (shown * 255).round() / 255 if feedback == "clamp" else raw
-    col = (st["std"] < COLLAPSE_THRESHOLD) | (st["mean"] < COLLAPSE_THRESHOLD)   # `simulator.collapsed`, from the stats
-    out = dict(stats=st, collapsed=col, code_counts=counts, collapsed_fraction=float(col.mean()),
-               first_collapse=int(np.argmax(col.any(1))) if col.any() else None,
-               final_mean=float(st["mean"][-1].mean()), final_std=float(st["std"][-1].mean()),
-               raw_range=[float(st["raw_min"].min()), float(st["raw_max"].max())],
-               share_below0=float(st["below0"].mean()), share_above1=float(st["above1"].mean()), codes_used=int((counts > 0).sum()))
+    col = (st["std"] < COLLAPSE_THRESHOLD) | (st["mean"] < COLLAPSE_THRESHOLD)  # `simulator.collapsed`, from the stats
+    out = dict(
+        stats=st,
+        collapsed=col,
+        code_counts=counts,
+        collapsed_fraction=float(col.mean()),
+        first_collapse=int(np.argmax(col.any(1))) if col.any() else None,
+        final_mean=float(st["mean"][-1].mean()),
+        final_std=float(st["std"][-1].mean()),
+        raw_range=[float(st["raw_min"].min()), float(st["raw_max"].max())],
+        share_below0=float(st["below0"].mean()),
+        share_above1=float(st["above1"].mean()),
+        codes_used=int((counts > 0).sum()),
+    )
     if train_code_counts is not None:
         tc = np.asarray(train_code_counts)
         out.update(kl_to_train=_kl(counts, tc), unseen_code_share=float(counts[tc == 0].sum() / max(counts.sum(), 1)))
-    if true_codes is not None: out["token_acc_per_position"] = (pos_hits / max(n_true, 1)).round(3).tolist()
-    if return_frames: out["frames"] = torch.stack(frames_out, 1).numpy()
+    if true_codes is not None:
+        out["token_acc_per_position"] = (pos_hits / max(n_true, 1)).round(3).tolist()
+    if return_frames:
+        out["frames"] = torch.stack(frames_out, 1).numpy()
     return out
+
 
 def summary(r: dict) -> dict:
     "The scalar figures of an `instrumented_rollout` result."
-    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items() if k not in ("stats", "collapsed", "code_counts", "frames")}
+    return {
+        k: (round(v, 4) if isinstance(v, float) else v)
+        for k, v in r.items()
+        if k not in ("stats", "collapsed", "code_counts", "frames")
+    }
 
 # %% ../nbs/08_diagnose.ipynb #c009
 SETUPS = {
@@ -78,28 +127,49 @@ SETUPS = {
     "shipped": dict(vqvae="vqvae.pt", predictor="predictor_state.pt", feedback="clamp", temperature=0.0),
 }
 
+
 def load_setup(name: str, root=CHECKPOINTS_DIR, game: str = "Enduro"):
     "(vqvae, predictor, options) of a shipped setup."
-    if name not in SETUPS: raise ValueError(f"unknown setup {name!r}; choose from {', '.join(SETUPS)}")
-    d = checkpoint_dir(game, root); s = SETUPS[name]
-    return load_vqvae(d / s["vqvae"]), load_predictor(d / s["predictor"]), dict(feedback=s["feedback"], temperature=s["temperature"])
+    if name not in SETUPS:
+        raise ValueError(f"unknown setup {name!r}; choose from {', '.join(SETUPS)}")
+    d = checkpoint_dir(game, root)
+    s = SETUPS[name]
+    return (
+        load_vqvae(d / s["vqvae"]),
+        load_predictor(d / s["predictor"]),
+        dict(feedback=s["feedback"], temperature=s["temperature"]),
+    )
 
-def diagnose(steps: int = 200, setups=("seed", "shipped"), checkpoints: dict | None = None, seed: int = 0, root=CHECKPOINTS_DIR) -> dict:
+
+def diagnose(
+    steps: int = 200, setups=("seed", "shipped"), checkpoints: dict | None = None, seed: int = 0, root=CHECKPOINTS_DIR
+) -> dict:
     """Instrumented rollouts of each setup from every shipped start frame, random actions. `checkpoints` maps a setup
     name to `(vqvae_path, predictor_path)` to diagnose other checkpoints (clamped feedback, argmax)."""
-    if steps <= 0: raise ValueError(f"steps must be positive, got {steps}")
-    sf = start_frames(); frames = torch.from_numpy(np.stack(list(sf.values())))
+    if steps <= 0:
+        raise ValueError(f"steps must be positive, got {steps}")
+    sf = start_frames()
+    frames = torch.from_numpy(np.stack(list(sf.values())))
     acts = torch.from_numpy(np.random.default_rng(seed).integers(0, 9, (len(frames), steps)))
     out = {}
-    todo = {n: None for n in setups}; todo.update(checkpoints or {})
+    todo = {n: None for n in setups}
+    todo.update(checkpoints or {})
     for name, paths in todo.items():
-        if paths is None: vq, pred, opts = load_setup(name, root)
-        else: vq, pred, opts = load_vqvae(paths[0]), load_predictor(paths[1]), dict(feedback="clamp", temperature=0.0)
+        if paths is None:
+            vq, pred, opts = load_setup(name, root)
+        else:
+            vq, pred, opts = load_vqvae(paths[0]), load_predictor(paths[1]), dict(feedback="clamp", temperature=0.0)
         t0 = time.time()
         counts = pred.card.get("data", {}).get("train_code_counts") if hasattr(pred, "card") else None
         r = instrumented_rollout(vq, pred, frames, acts, **opts, seed=seed, train_code_counts=counts)
-        out[name] = dict(summary(r), **opts, start_frames=list(sf), steps=steps, seconds=round(time.time() - t0, 1),
-                         mean_per_step=r["stats"]["mean"].mean(1).round(4).tolist())
+        out[name] = dict(
+            summary(r),
+            **opts,
+            start_frames=list(sf),
+            steps=steps,
+            seconds=round(time.time() - t0, 1),
+            mean_per_step=r["stats"]["mean"].mean(1).round(4).tolist(),
+        )
     return out
 
 # %% ../nbs/08_diagnose.ipynb #c013
@@ -110,9 +180,13 @@ def real_rollouts(actions: np.ndarray, names=None) -> tuple[np.ndarray, list]:
     for b, name in enumerate(names):
         env, obs = emulator_at(name)
         fr = [obs]
-        for a in actions[b]: obs, *_ = env.step(int(a)); fr.append(obs)
-        out.append(np.stack(fr)); env.close()
+        for a in actions[b]:
+            obs, *_ = env.step(int(a))
+            fr.append(obs)
+        out.append(np.stack(fr))
+        env.close()
     return np.stack(out), names
+
 
 @torch.no_grad()
 def true_codes(vqvae, real: np.ndarray) -> torch.Tensor:

@@ -19,15 +19,18 @@ __all__ = ['FRAME_SHAPE', 'AGENT_SHAPE', 'ENV_KWARGS', 'resolve_game', 'game_nam
 
 # %% ../nbs/00_env.ipynb #c004
 FRAME_SHAPE = (210, 160)  # (height, width) of the world model's frames
-AGENT_SHAPE = (84, 84)    # the DQN's frames
+AGENT_SHAPE = (84, 84)  # the DQN's frames
 ENV_KWARGS = dict(frameskip=4, repeat_action_probability=0.0, full_action_space=False)
 
 # %% ../nbs/00_env.ipynb #c006
-def _norm(name: str) -> str: return ''.join(c for c in name.lower() if c.isalnum())
+def _norm(name: str) -> str:
+    return ''.join(c for c in name.lower() if c.isalnum())
+
 
 @functools.cache
 def _roms() -> dict:
     return {_norm(r): r for r in get_all_rom_ids()}
+
 
 def resolve_game(game: str) -> str:
     "The ALE ROM id (e.g. `enduro`, `up_n_down`) for `game`, given as ROM id, CamelCase or Gymnasium id."
@@ -35,16 +38,20 @@ def resolve_game(game: str) -> str:
         raise ValueError(f"game must be a non-empty string, got {game!r}")
     key = _norm(game.removeprefix('ALE/').split('-v')[0])
     roms = _roms()
-    if key in roms: return roms[key]
+    if key in roms:
+        return roms[key]
     names = sorted(rom_id_to_name(r) for r in roms.values())
-    close = difflib.get_close_matches(game, names, n=5, cutoff=0.5) or \
-            [rom_id_to_name(roms[k]) for k in difflib.get_close_matches(key, list(roms), n=5, cutoff=0.5)]
+    close = difflib.get_close_matches(game, names, n=5, cutoff=0.5) or [
+        rom_id_to_name(roms[k]) for k in difflib.get_close_matches(key, list(roms), n=5, cutoff=0.5)
+    ]
     hint = f" Did you mean: {', '.join(close)}?" if close else f" Known games include: {', '.join(names[:12])}, ..."
     raise ValueError(f"Unknown ALE game {game!r}.{hint}")
+
 
 def game_name(game: str) -> str:
     "CamelCase display name of `game` (e.g. `Enduro`, `UpNDown`)."
     return rom_id_to_name(resolve_game(game))
+
 
 def gym_id(game: str) -> str:
     "The Gymnasium id with the project's version, e.g. `ALE/Enduro-v5`."
@@ -53,23 +60,37 @@ def gym_id(game: str) -> str:
 # %% ../nbs/00_env.ipynb #c010
 def make_env(game: str = "Enduro", max_steps: int | None = None, render_mode: str | None = None, **kwargs) -> gym.Env:
     "A Gymnasium env for `game` with the project's settings and 210x160 uint8 grayscale observations."
-    if max_steps is not None and max_steps <= 0: raise ValueError(f"max_steps must be positive, got {max_steps}")
-    return gym.make(gym_id(game), obs_type="grayscale", max_episode_steps=max_steps,
-                    render_mode=render_mode, **{**ENV_KWARGS, **kwargs})
+    if max_steps is not None and max_steps <= 0:
+        raise ValueError(f"max_steps must be positive, got {max_steps}")
+    return gym.make(
+        gym_id(game),
+        obs_type="grayscale",
+        max_episode_steps=max_steps,
+        render_mode=render_mode,
+        **{**ENV_KWARGS, **kwargs},
+    )
+
 
 @functools.cache
 def action_names(game: str = "Enduro") -> tuple[str, ...]:
     "Names of the game's minimal action set, indexed by action id."
     env = make_env(game)
-    try: return tuple(env.unwrapped.get_action_meanings())
-    finally: env.close()
+    try:
+        return tuple(env.unwrapped.get_action_meanings())
+    finally:
+        env.close()
+
 
 def check_actions(game: str, actions) -> np.ndarray:
     "`actions` as an int64 array, or a `ValueError` that lists the valid actions of `game`."
     a = np.asarray(actions)
     names = action_names(game)
     if a.size and (not np.issubdtype(a.dtype, np.integer) or a.min() < 0 or a.max() >= len(names)):
-        bad = a.ravel()[~np.isin(a.ravel(), np.arange(len(names)))][:5] if np.issubdtype(a.dtype, np.integer) else a.ravel()[:5]
+        bad = (
+            a.ravel()[~np.isin(a.ravel(), np.arange(len(names)))][:5]
+            if np.issubdtype(a.dtype, np.integer)
+            else a.ravel()[:5]
+        )
         valid = ', '.join(f"{i}={n}" for i, n in enumerate(names))
         raise ValueError(f"invalid action(s) {bad.tolist()} for {game_name(game)}; valid actions: {valid}")
     return a.astype(np.int64)
@@ -82,20 +103,35 @@ def replay(game: str, seed: int, actions) -> dict:
     env = make_env(game)
     try:
         obs, _ = env.reset(seed=int(seed))
-        frames = np.empty((len(actions) + 1, *obs.shape), np.uint8); frames[0] = obs
-        rewards = np.zeros(len(actions), np.float32); term = np.zeros(len(actions), bool)
+        frames = np.empty((len(actions) + 1, *obs.shape), np.uint8)
+        frames[0] = obs
+        rewards = np.zeros(len(actions), np.float32)
+        term = np.zeros(len(actions), bool)
         for t, a in enumerate(actions):
             if t and (term[t - 1]):
-                raise ValueError(f"episode (game={game}, seed={seed}) ended at step {t} but {len(actions)} actions were given")
+                raise ValueError(
+                    f"episode (game={game}, seed={seed}) ended at step {t} but {len(actions)} actions were given"
+                )
             frames[t + 1], rewards[t], term[t], _, _ = env.step(int(a))
         return dict(frames=frames, rewards=rewards, terminated=term)
-    finally: env.close()
+    finally:
+        env.close()
 
 # %% ../nbs/00_env.ipynb #c018
 def make_agent_env(game: str = "Enduro", num_envs: int = 8, **kwargs):
     "`AtariVectorEnv` for the DQN: `num_envs` envs of 84x84x4 uint8 stacks, raw (unclipped) rewards."
     from ale_py.vector_env import AtariVectorEnv
-    if num_envs <= 0: raise ValueError(f"num_envs must be positive, got {num_envs}")
-    opts = dict(frameskip=4, repeat_action_probability=0.0, img_height=AGENT_SHAPE[0], img_width=AGENT_SHAPE[1],
-                stack_num=4, grayscale=True, reward_clipping=False, episodic_life=False)
+
+    if num_envs <= 0:
+        raise ValueError(f"num_envs must be positive, got {num_envs}")
+    opts = dict(
+        frameskip=4,
+        repeat_action_probability=0.0,
+        img_height=AGENT_SHAPE[0],
+        img_width=AGENT_SHAPE[1],
+        stack_num=4,
+        grayscale=True,
+        reward_clipping=False,
+        episodic_life=False,
+    )
     return AtariVectorEnv(game=resolve_game(game), num_envs=num_envs, **{**opts, **kwargs})

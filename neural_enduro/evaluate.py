@@ -25,17 +25,23 @@ __all__ = ['REALISM_HORIZONS', 'STRIP_STEPS', 'C2ST_EVERY', 'load_spec', 'load_s
            'evaluate', 'closed_loop', 'realism', 'strip', 'steering']
 
 # %% ../nbs/07_evaluate.ipynb #c004
-REALISM_HORIZONS = (15, 100, 300, 1000)   # closed-loop steps at which realism is read
+REALISM_HORIZONS = (15, 100, 300, 1000)  # closed-loop steps at which realism is read
+
 
 def _read_spec(path):
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"spec not found: {path}")
-    try: return json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"spec {path} is not valid JSON: {e}") from None
+    if not path.exists():
+        raise FileNotFoundError(f"spec not found: {path}")
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"spec {path} is not valid JSON: {e}") from None
+
 
 def load_spec(path) -> dict:
     "Read and check an evaluation spec."
     return load_spec_dict(_read_spec(path), path)
+
 
 def load_spec_dict(spec: dict, path="spec") -> dict:
     "Check a spec given as a dict and fill in defaults."
@@ -43,89 +49,138 @@ def load_spec_dict(spec: dict, path="spec") -> dict:
     if not isinstance(spec, dict) or "game" not in spec or not spec.get("episodes"):
         raise ValueError(f"spec {path} needs 'game' and a non-empty 'episodes' list of {{seed, actions}}")
     for i, ep in enumerate(spec["episodes"]):
-        if "seed" not in ep or not ep.get("actions"): raise ValueError(f"spec {path}: episode {i} needs 'seed' and non-empty 'actions'")
+        if "seed" not in ep or not ep.get("actions"):
+            raise ValueError(f"spec {path}: episode {i} needs 'seed' and non-empty 'actions'")
         check_actions(spec["game"], ep["actions"])
-    spec.setdefault("horizons", [1, 5, 15]); spec.setdefault("rollout_steps", 1000); spec.setdefault("starts", 4)
-    spec.setdefault("controllability_starts", 16); spec.setdefault("controllability_seeds", 3)
+    spec.setdefault("horizons", [1, 5, 15])
+    spec.setdefault("rollout_steps", 1000)
+    spec.setdefault("starts", 4)
+    spec.setdefault("controllability_starts", 16)
+    spec.setdefault("controllability_seeds", 3)
     spec.setdefault("realism_horizons", [h for h in REALISM_HORIZONS if h <= spec["rollout_steps"]])
     for k in ("rollout_steps", "starts", "controllability_starts", "controllability_seeds"):
-        if not isinstance(spec[k], int) or spec[k] <= 0: raise ValueError(f"spec {path}: {k} must be a positive integer, got {spec[k]!r}")
+        if not isinstance(spec[k], int) or spec[k] <= 0:
+            raise ValueError(f"spec {path}: {k} must be a positive integer, got {spec[k]!r}")
     for k in ("horizons", "realism_horizons"):
         if not spec[k] and k == "horizons" or any(not isinstance(h, int) or h <= 0 for h in spec[k]):
             raise ValueError(f"spec {path}: {k} must be positive integers, got {spec[k]!r}")
     if any(h > spec["rollout_steps"] for h in spec["realism_horizons"]):
-        raise ValueError(f"spec {path}: realism_horizons {spec['realism_horizons']} go past "
-                         f"rollout_steps {spec['rollout_steps']}")
+        raise ValueError(
+            f"spec {path}: realism_horizons {spec['realism_horizons']} go past rollout_steps {spec['rollout_steps']}"
+        )
     return spec
 
-def make_spec(data_dirs, split: str = "val", max_episodes_per_dir: int = 3, max_steps: int | None = None, **extra) -> dict:
+
+def make_spec(
+    data_dirs, split: str = "val", max_episodes_per_dir: int = 3, max_steps: int | None = None, **extra
+) -> dict:
     "A spec from the `split` episodes of recordings (their seeds and recorded actions)."
     dirs = [data_dirs] if isinstance(data_dirs, (str, Path)) else data_dirs
     eps, games = [], set()
     for d in dirs:
-        idx = load_index(d); games.add(idx["game"])
+        idx = load_index(d)
+        games.add(idx["game"])
         for e in [e for e in idx["episodes"] if e["split"] == split][:max_episodes_per_dir]:
             acts = load_episode(d, e["id"])["actions"][:max_steps].tolist()
             eps.append(dict(seed=e["seed"], actions=acts, source=f"{Path(d).name}/episode {e['id']} ({e['policy']})"))
-    if len(games) != 1: raise ValueError(f"make_spec needs recordings of one game, got {sorted(games)}")
+    if len(games) != 1:
+        raise ValueError(f"make_spec needs recordings of one game, got {sorted(games)}")
     return dict(game=games.pop(), episodes=eps, horizons=[1, 5, 15], rollout_steps=1000, **extra)
 
 # %% ../nbs/07_evaluate.ipynb #c005
 @torch.no_grad()
 def _codes(vq, fr, batch=64):
     "The world model's codes of every transition of an episode's frames `(T+1, H, W)` (frame t-1 = t at the start)."
-    f0, f1 = fr[:-1], fr[1:]; f_prev = torch.cat([f0[:1], f0[:-1]])
-    return torch.cat([vq.encode(f0[i:i + batch], f1[i:i + batch], f_prev[i:i + batch]) for i in range(0, len(f0), batch)])
+    f0, f1 = fr[:-1], fr[1:]
+    f_prev = torch.cat([f0[:1], f0[:-1]])
+    return torch.cat(
+        [vq.encode(f0[i : i + batch], f1[i : i + batch], f_prev[i : i + batch]) for i in range(0, len(f0), batch)]
+    )
+
 
 @torch.no_grad()
 def _one_step(vq, preds, episodes, batch=64):
     "Copy, recon and per-predictor one-step figures over every transition of the episodes; also returns the true codes."
-    se = dict(copy=0.0, recon=0.0, **{k: 0.0 for k in preds}); hits = {k: [] for k in preds}; codes_all, n_pix = [], 0
+    se = dict(copy=0.0, recon=0.0, **{k: 0.0 for k in preds})
+    hits = {k: [] for k in preds}
+    codes_all, n_pix = [], 0
     for fr, acts in episodes:
-        f0, f1 = fr[:-1], fr[1:]; f_prev = torch.cat([f0[:1], f0[:-1]])
-        codes = _codes(vq, fr, batch); codes_all.append(codes)
+        f0, f1 = fr[:-1], fr[1:]
+        f_prev = torch.cat([f0[:1], f0[:-1]])
+        codes = _codes(vq, fr, batch)
+        codes_all.append(codes)
         start_tok = torch.full((1, *vq.cfg.grid), vq.cfg.codebook_size, dtype=torch.long)
         prev_codes = torch.cat([start_tok, codes[:-1]])
-        a = torch.as_tensor(acts).long(); prev_a = torch.cat([torch.tensor([-1]), a[:-1]])   # -1: no previous step
+        a = torch.as_tensor(acts).long()
+        prev_a = torch.cat([torch.tensor([-1]), a[:-1]])  # -1: no previous step
         for i in range(0, len(f0), batch):
-            sl = slice(i, i + batch); tgt = f1[sl].float() / 255; n_pix += tgt.numel()
+            sl = slice(i, i + batch)
+            tgt = f1[sl].float() / 255
+            n_pix += tgt.numel()
             se["copy"] += F.mse_loss(f0[sl].float() / 255, tgt, reduction="sum").item()
-            se["recon"] += F.mse_loss(vq.decode(f0[sl], codes[sl], f_prev[sl]).clamp(0, 1), tgt, reduction="sum").item()
+            se["recon"] += F.mse_loss(
+                vq.decode(f0[sl], codes[sl], f_prev[sl]).clamp(0, 1), tgt, reduction="sum"
+            ).item()
             for k, p in preds.items():
                 pa = torch.where(prev_a[sl] < 0, p.n_actions, prev_a[sl])
                 pc = p(a[sl], f_prev[sl], f0[sl], prev_codes[sl], pa).argmax(1)
                 hits[k].append((pc == codes[sl]).float().mean((1, 2)))
                 se[k] += F.mse_loss(vq.decode(f0[sl], pc, f_prev[sl]).clamp(0, 1), tgt, reduction="sum").item()
-    return {k: psnr(v / n_pix) for k, v in se.items()}, {k: torch.cat(v).mean().item() for k, v in hits.items()}, codes_all
+    return (
+        {k: psnr(v / n_pix) for k, v in se.items()},
+        {k: torch.cat(v).mean().item() for k, v in hits.items()},
+        codes_all,
+    )
+
 
 def _psnr_frames(a: torch.Tensor, b: torch.Tensor) -> float:
     return psnr(F.mse_loss(a.float() / 255, b.float() / 255).item())
 
+
 def _load(spec, checkpoints_root):
     "The checked spec, the game's checkpoint folder, its world model and its predictors (by kind)."
     raw = _read_spec(spec) if isinstance(spec, (str, Path)) else spec
-    if not isinstance(raw, dict) or "game" not in raw: raise ValueError("a spec needs 'game' and 'episodes'")
-    ck = checkpoint_dir(raw["game"], checkpoints_root)   # no checkpoints for the game: say so before anything else
+    if not isinstance(raw, dict) or "game" not in raw:
+        raise ValueError("a spec needs 'game' and 'episodes'")
+    ck = checkpoint_dir(raw["game"], checkpoints_root)  # no checkpoints for the game: say so before anything else
     spec = load_spec_dict(raw, spec if isinstance(spec, (str, Path)) else "spec")
-    preds = {k: load_predictor(ck / f"predictor_{k}.pt") for k in ("action", "state") if (ck / f"predictor_{k}.pt").exists()}
+    preds = {
+        k: load_predictor(ck / f"predictor_{k}.pt") for k in ("action", "state") if (ck / f"predictor_{k}.pt").exists()
+    }
     return spec, ck, load_vqvae(ck / "vqvae.pt"), preds
 
+
 def _replay(spec, progress=False):
-    return [(torch.from_numpy(replay(spec["game"], ep["seed"], ep["actions"])["frames"]), np.asarray(ep["actions"]))
-            for ep in tqdm(spec["episodes"], desc="replay", disable=not progress)]
+    return [
+        (torch.from_numpy(replay(spec["game"], ep["seed"], ep["actions"])["frames"]), np.asarray(ep["actions"]))
+        for ep in tqdm(spec["episodes"], desc="replay", disable=not progress)
+    ]
+
 
 def _starts(episodes, codes, H: int, n: int) -> dict:
     "`n` evenly spaced rollout starts per episode: frames t-1, t, the codes and action before t, the real frames t..t+H, actions."
     out = {k: [] for k in ("fp", "fc", "pcs", "pas", "real", "acts", "true_codes", "s", "ep")}
     for e, ((fr, a), c) in enumerate(zip(episodes, codes)):
         T = len(a)
-        if T < H + 2: continue
+        if T < H + 2:
+            continue
         for s in np.linspace(1, T - H, n).round().astype(int):
-            for k, v in dict(fp=fr[s - 1], fc=fr[s], pcs=c[s - 1], pas=torch.tensor(int(a[s - 1])), real=fr[s:s + H + 1],
-                             acts=torch.as_tensor(a[s:s + H]), true_codes=c[s:s + H], s=torch.tensor(s), ep=torch.tensor(e)).items():
+            for k, v in dict(
+                fp=fr[s - 1],
+                fc=fr[s],
+                pcs=c[s - 1],
+                pas=torch.tensor(int(a[s - 1])),
+                real=fr[s : s + H + 1],
+                acts=torch.as_tensor(a[s : s + H]),
+                true_codes=c[s : s + H],
+                s=torch.tensor(s),
+                ep=torch.tensor(e),
+            ).items():
                 out[k].append(v)
-    if not out["fc"]: raise ValueError(f"episodes are shorter than the largest horizon {H} + 2")
+    if not out["fc"]:
+        raise ValueError(f"episodes are shorter than the largest horizon {H} + 2")
     return {k: torch.stack(v) for k, v in out.items()}
+
 
 def _dpsnr(vq, p, st: dict, H: int, seeds: int) -> tuple[float, list]:
     """From the starts `st` (see `_starts`): the rollout PSNR at horizon `H` with the recorded actions, and its margin
@@ -139,16 +194,28 @@ def _dpsnr(vq, p, st: dict, H: int, seeds: int) -> tuple[float, list]:
         d.append(round(_psnr_frames(gen, real) - _psnr_frames(gen_r, real), 2))
     return _psnr_frames(gen, real), d
 
-def controllability(spec, checkpoints_root=CHECKPOINTS_DIR, starts: int = 16, seeds: int = 3, progress: bool = False) -> dict:
+
+def controllability(
+    spec, checkpoints_root=CHECKPOINTS_DIR, starts: int = 16, seeds: int = 3, progress: bool = False
+) -> dict:
     """`controllability_dpsnr` alone, with `starts` starts per episode and `seeds` draws of the random actions (`evaluate`
     uses the spec's `controllability_starts` and `controllability_seeds`, 16 and 3 by default); no one-step figures."""
     spec, ck, vq, preds = _load(spec, checkpoints_root)
-    if not preds: raise FileNotFoundError(f"no predictor in {ck}")
-    p = preds["state" if "state" in preds else next(iter(preds))]   # the simulator's predictor, as in `evaluate`
-    episodes = _replay(spec, progress); H = max(spec["horizons"])
+    if not preds:
+        raise FileNotFoundError(f"no predictor in {ck}")
+    p = preds["state" if "state" in preds else next(iter(preds))]  # the simulator's predictor, as in `evaluate`
+    episodes = _replay(spec, progress)
+    H = max(spec["horizons"])
     st = _starts(episodes, [_codes(vq, f) for f, _ in episodes], H, starts)
     r, d = _dpsnr(vq, p, st, H, seeds)
-    return dict(starts=len(st["fc"]), horizon=H, rollout_psnr=round(r, 2), dpsnr_per_seed=d, controllability_dpsnr=round(float(np.mean(d)), 2))
+    return dict(
+        starts=len(st["fc"]),
+        horizon=H,
+        rollout_psnr=round(r, 2),
+        dpsnr_per_seed=d,
+        controllability_dpsnr=round(float(np.mean(d)), 2),
+    )
+
 
 def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, details: bool = False) -> dict:
     """Score the shipped models of `spec['game']` on the spec's episodes: one-step figures on every transition,
@@ -159,52 +226,89 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
     t0 = time.time()
     episodes = _replay(spec, progress)
     ps, acc, codes = _one_step(vq, preds, episodes)
-    out = dict(game=game_name(spec["game"]), episodes=len(episodes), transitions=sum(len(a) for _, a in episodes),
-               copy_psnr=round(ps["copy"], 2), recon_psnr=round(ps["recon"], 2),
-               **codebook_stats(torch.cat(codes).numpy(), vq.cfg.codebook_size))
+    out = dict(
+        game=game_name(spec["game"]),
+        episodes=len(episodes),
+        transitions=sum(len(a) for _, a in episodes),
+        copy_psnr=round(ps["copy"], 2),
+        recon_psnr=round(ps["recon"], 2),
+        **codebook_stats(torch.cat(codes).numpy(), vq.cfg.codebook_size),
+    )
     out["perplexity"] = round(out["perplexity"], 1)
-    for k in preds: out[f"pred_psnr_{k}"], out[f"token_acc_{k}"] = round(ps[k], 2), round(acc[k], 4)
+    for k in preds:
+        out[f"pred_psnr_{k}"], out[f"token_acc_{k}"] = round(ps[k], 2), round(acc[k], 4)
     if seed_vq is not None:
-        f0 = torch.cat([f[:-1] for f, _ in episodes]); f1 = torch.cat([f[1:] for f, _ in episodes])
-        out["seed_recon_psnr"] = round(evaluate_pairs(seed_vq, f0, f1)["recon_psnr"], 2)   # the seed arch sees frame t only
+        f0 = torch.cat([f[:-1] for f, _ in episodes])
+        f1 = torch.cat([f[1:] for f, _ in episodes])
+        out["seed_recon_psnr"] = round(
+            evaluate_pairs(seed_vq, f0, f1)["recon_psnr"], 2
+        )  # the seed arch sees frame t only
     sim_key = "state" if "state" in preds else next(iter(preds), None)
     if sim_key is not None:
-        p = preds[sim_key]; H = max(spec["horizons"]); R = spec["rollout_steps"]; rng = np.random.default_rng(0)
+        p = preds[sim_key]
+        H = max(spec["horizons"])
+        R = spec["rollout_steps"]
+        rng = np.random.default_rng(0)
         st = _starts(episodes, codes, H, spec["starts"])
         fp, fc, pcs, pas, real, true_codes = st["fp"], st["fc"], st["pcs"], st["pas"], st["real"], st["true_codes"]
-        gen = neural_rollout(vq, p, fc, st["acts"], fp, pcs, prev_actions=pas)   # from the real step before each start
+        gen = neural_rollout(vq, p, fc, st["acts"], fp, pcs, prev_actions=pas)  # from the real step before each start
         out["rollout_psnr"] = {str(h): round(_psnr_frames(gen[:, h], real[:, h]), 2) for h in spec["horizons"]}
         out["rollout_copy_psnr"] = {str(h): round(_psnr_frames(real[:, 0], real[:, h]), 2) for h in spec["horizons"]}
         # controllability on more starts than the rollouts, averaged over random-action seeds: one draw of 16 starts
         # moved it by up to 0.3 dB (0.87 there, 0.57 on 64 starts x 3 seeds for the same models)
-        cst = _starts(episodes, codes, H, spec["controllability_starts"]); _, d = _dpsnr(vq, p, cst, H, spec["controllability_seeds"])
-        out.update(controllability_dpsnr=round(float(np.mean(d)), 2), controllability_dpsnr_per_seed=d, controllability_starts=len(cst["fc"]))
+        cst = _starts(episodes, codes, H, spec["controllability_starts"])
+        _, d = _dpsnr(vq, p, cst, H, spec["controllability_seeds"])
+        out.update(
+            controllability_dpsnr=round(float(np.mean(d)), 2),
+            controllability_dpsnr_per_seed=d,
+            controllability_starts=len(cst["fc"]),
+        )
         # the decoder's own drift: the same rollouts with the true codes of the real transitions instead of predicted ones
         free = free_run(vq, torch.cat([fp[:, None], real], 1), true_codes)
         out["free_run_psnr"] = {str(h): round(_psnr_frames(free[:, h - 1], real[:, h]), 2) for h in spec["horizons"]}
         # closed loop: rollout_steps-long rollouts from real starts, beside the real game (collapse and realism)
         loop = closed_loop(vq, p, episodes, codes, R, spec["starts"], progress)
-        out.update(collapsed_frames=loop["collapsed"], rollout_frames=R * len(loop["s"]),
-                   rollout_min_mean=round(loop["means"].min().item(), 3), simulator_predictor=sim_key)
+        out.update(
+            collapsed_frames=loop["collapsed"],
+            rollout_frames=R * len(loop["s"]),
+            rollout_min_mean=round(loop["means"].min().item(), 3),
+            simulator_predictor=sim_key,
+        )
         out.update(realism(episodes, loop, spec["realism_horizons"]))
         out["step_ms"] = NeuralEnduro(vq, p, spec["game"]).bench(n=200)["step_ms"]
-        if details:   # for the plots: the same starts under uniformly random actions
-            gen_r = neural_rollout(vq, p, fc, np.stack([rng.integers(0, p.n_actions, H) for _ in range(len(fc))]), fp, pcs, prev_actions=pas)
-            out["_details"] = dict(gen=gen, gen_random=gen_r, real=real, long_means=loop["means"],
-                                   strip=strip(episodes, loop, [h for h in STRIP_STEPS if h <= R]))
+        if details:  # for the plots: the same starts under uniformly random actions
+            gen_r = neural_rollout(
+                vq,
+                p,
+                fc,
+                np.stack([rng.integers(0, p.n_actions, H) for _ in range(len(fc))]),
+                fp,
+                pcs,
+                prev_actions=pas,
+            )
+            out["_details"] = dict(
+                gen=gen,
+                gen_random=gen_r,
+                real=real,
+                long_means=loop["means"],
+                strip=strip(episodes, loop, [h for h in STRIP_STEPS if h <= R]),
+            )
     out["decoder_step_ms"] = bench_decoder(vq, n=200)["decoder_step_ms"]
-    out.setdefault("step_ms", out["decoder_step_ms"])   # no predictor shipped: the decoder is the whole step
-    if seed_vq is not None: out["seed_decoder_step_ms"] = bench_decoder(seed_vq, n=20)["decoder_step_ms"]
+    out.setdefault("step_ms", out["decoder_step_ms"])  # no predictor shipped: the decoder is the whole step
+    if seed_vq is not None:
+        out["seed_decoder_step_ms"] = bench_decoder(seed_vq, n=20)["decoder_step_ms"]
     out["eval_seconds"] = round(time.time() - t0, 1)
     return out
 
 # %% ../nbs/07_evaluate.ipynb #r002
-STRIP_STEPS = (1, 30, 100, 300, 1000)   # the filmstrip's steps
-C2ST_EVERY = 10                          # the classifier sees every 10th closed-loop step from step 100 on
+STRIP_STEPS = (1, 30, 100, 300, 1000)  # the filmstrip's steps
+C2ST_EVERY = 10  # the classifier sees every 10th closed-loop step from step 100 on
+
 
 @torch.inference_mode()
-def closed_loop(vq, p, episodes, codes, steps: int, n: int, progress: bool = False, temperature: float = 0.0,
-                seed: int = 0) -> dict:
+def closed_loop(
+    vq, p, episodes, codes, steps: int, n: int, progress: bool = False, temperature: float = 0.0, seed: int = 0
+) -> dict:
     """The neural game, batched (`neural_step`, as `NeuralEnduro.step` plays it), from `n` real starts per episode,
     for `steps` steps of the recorded actions (cycled past the episode's end). The starts leave `steps` real steps
     after them where the episode is long enough. Returns the starts (`ep`, `s`), the neural frames of the steps in
@@ -216,8 +320,15 @@ def closed_loop(vq, p, episodes, codes, steps: int, n: int, progress: bool = Fal
         T = len(a)
         for s in sorted(set(np.linspace(1, max(1, T - steps), n).round().astype(int).tolist())):
             acts = torch.as_tensor(np.take(a, (s + np.arange(steps)) % T)).long()
-            for k, v in dict(fp=fr[s - 1], fc=fr[s], pc=c[s - 1], pa=torch.tensor(int(a[s - 1])), acts=acts,
-                             ep=torch.tensor(e), s=torch.tensor(s)).items():
+            for k, v in dict(
+                fp=fr[s - 1],
+                fc=fr[s],
+                pc=c[s - 1],
+                pa=torch.tensor(int(a[s - 1])),
+                acts=acts,
+                ep=torch.tensor(e),
+                s=torch.tensor(s),
+            ).items():
                 ctx[k].append(v)
     ctx = {k: torch.stack(v) for k, v in ctx.items()}
     keep = set(STRIP_STEPS) | set(REALISM_HORIZONS) | set(range(100, steps + 1, C2ST_EVERY))
@@ -229,10 +340,18 @@ def closed_loop(vq, p, episodes, codes, steps: int, n: int, progress: bool = Fal
         change.append(mean_abs_change(cur, nxt))
         means.append(nxt.float().mean((1, 2)) / 255)
         n_col += int(collapsed(nxt).sum())
-        if t in keep: kept[t] = nxt
+        if t in keep:
+            kept[t] = nxt
         prev, cur, pa = cur, nxt, ctx["acts"][:, t - 1]
-    return dict(ep=ctx["ep"], s=ctx["s"], kept=kept, change=torch.stack(change, 1), means=torch.stack(means, 1),
-                collapsed=n_col)
+    return dict(
+        ep=ctx["ep"],
+        s=ctx["s"],
+        kept=kept,
+        change=torch.stack(change, 1),
+        means=torch.stack(means, 1),
+        collapsed=n_col,
+    )
+
 
 def _real_at(episodes, loop, t: int, has=None):
     """The real frames `t` steps after each start (or after the starts flagged in `has`), and the flags of the starts
@@ -241,6 +360,7 @@ def _real_at(episodes, loop, t: int, has=None):
         has = torch.tensor([s + t <= len(episodes[e][1]) for e, s in zip(loop["ep"].tolist(), loop["s"].tolist())])
     fr = [episodes[e][0][s + t] for e, s, h in zip(loop["ep"].tolist(), loop["s"].tolist(), has.tolist()) if h]
     return (torch.stack(fr) if fr else None), has
+
 
 def realism(episodes, loop: dict, horizons, bank_every: int = 2) -> dict:
     """Closed-loop realism of a `closed_loop` run against the real game at the same steps (`nbs/05a_realism.ipynb`):
@@ -265,15 +385,18 @@ def realism(episodes, loop: dict, horizons, bank_every: int = 2) -> dict:
     moved, real_moved = [], []
     for t in range(100, steps + 1):
         real, has = _real_at(episodes, loop, t)
-        if real is None: break
+        if real is None:
+            break
         moved.append(loop["change"][has, t - 1])
         real_moved.append(mean_abs_change(_real_at(episodes, loop, t - 1, has)[0], real))
-    out["realism_motion_ratio"] = (round(torch.cat(moved).mean().item() / torch.cat(real_moved).mean().item(), 3)
-                                   if moved else None)
+    out["realism_motion_ratio"] = (
+        round(torch.cat(moved).mean().item() / torch.cat(real_moved).mean().item(), 3) if moved else None
+    )
     neural, real, held = [], [], []
     for t in range(100, steps + 1, C2ST_EVERY):
         r, has = _real_at(episodes, loop, t)
-        if r is None: break
+        if r is None:
+            break
         neural.append(loop["kept"][t][has])
         real.append(r)
         held.append(torch.arange(len(has))[has] % 4 == 3)
@@ -284,11 +407,13 @@ def realism(episodes, loop: dict, horizons, bank_every: int = 2) -> dict:
         out.update(c2st_acc=None, c2st_train_frames=0, c2st_test_frames=0)
     return out
 
+
 def strip(episodes, loop: dict, steps) -> dict:
     """Neural and real frames `(S, K, H, W)` at those of `steps` that some episode reaches, for the starts whose
     episode reaches the last of them, and their labels."""
     steps = [t for t in steps if _real_at(episodes, loop, t)[1].any()]
-    if not steps: raise ValueError("no episode of the spec lasts past the first closed-loop step: nothing to show")
+    if not steps:
+        raise ValueError("no episode of the spec lasts past the first closed-loop step: nothing to show")
     _, has = _real_at(episodes, loop, max(steps))
     neural = torch.stack([loop["kept"][t][has] for t in steps], 1)
     real = torch.stack([_real_at(episodes, loop, t, has)[0] for t in steps], 1)
@@ -297,46 +422,86 @@ def strip(episodes, loop: dict, steps) -> dict:
 
 # %% ../nbs/07_evaluate.ipynb #s002
 @torch.no_grad()
-def steering(spec, checkpoints_root=CHECKPOINTS_DIR, pairs=((7, 8), (1, 4)), starts: int = 24, horizon: int = 15,
-             max_steps: int = 1500, progress: bool = False, details: bool = False) -> dict:
+def steering(
+    spec,
+    checkpoints_root=CHECKPOINTS_DIR,
+    pairs=((7, 8), (1, 4)),
+    starts: int = 24,
+    horizon: int = 15,
+    max_steps: int = 1500,
+    progress: bool = False,
+    details: bool = False,
+) -> dict:
     """For each action pair (A, B): from `starts` real states spread over the first `max_steps` steps of each spec
     episode, A or B held for `horizon` steps in the emulator and in the neural game (see above). `details` adds
     `_frames`: the last frames, {action: (real, neural, world model)}, each `(starts, H, W)` uint8."""
     spec, ck, vq, preds = _load(spec, checkpoints_root)
-    if not preds: raise FileNotFoundError(f"no predictor in {ck}")
-    p = preds["state" if "state" in preds else next(iter(preds))]; names = action_names(spec["game"])
-    acts_used = check_actions(spec["game"], sorted({a for pr in pairs for a in pr})).tolist()   # an error names the valid ones
+    if not preds:
+        raise FileNotFoundError(f"no predictor in {ck}")
+    p = preds["state" if "state" in preds else next(iter(preds))]
+    names = action_names(spec["game"])
+    acts_used = check_actions(
+        spec["game"], sorted({a for pr in pairs for a in pr})
+    ).tolist()  # an error names the valid ones
     ctx, real = [], {a: [] for a in acts_used}
     for ep in tqdm(spec["episodes"], desc="steering", disable=not progress):
-        acts = np.asarray(ep["actions"]); T = min(len(acts), max_steps) - horizon - 2
-        if T < 2: continue
+        acts = np.asarray(ep["actions"])
+        T = min(len(acts), max_steps) - horizon - 2
+        if T < 2:
+            continue
         at = set(np.linspace(2, T, starts).round().astype(int).tolist())
-        env = make_env(spec["game"]); ale = env.unwrapped.ale; f, _ = env.reset(seed=int(ep["seed"])); fr = [f]
-        for t, a in enumerate(acts[:max(at) + 1]):
+        env = make_env(spec["game"])
+        ale = env.unwrapped.ale
+        f, _ = env.reset(seed=int(ep["seed"]))
+        fr = [f]
+        for t, a in enumerate(acts[: max(at) + 1]):
             if t in at:
-                st = ale.cloneState(); ctx.append((fr[t - 2], fr[t - 1], fr[t], int(acts[t - 1])))
+                st = ale.cloneState()
+                ctx.append((fr[t - 2], fr[t - 1], fr[t], int(acts[t - 1])))
                 for b in acts_used:
-                    ale.restoreState(st); real[b].append(np.stack([env.step(b)[0] for _ in range(horizon)]))
+                    ale.restoreState(st)
+                    real[b].append(np.stack([env.step(b)[0] for _ in range(horizon)]))
                 ale.restoreState(st)
             fr.append(env.step(int(a))[0])
         env.close()
-    if not ctx: raise ValueError(f"the spec's episodes are shorter than {horizon} + 4 steps")
-    fpp, fp, fc = (torch.from_numpy(np.stack([c[k] for c in ctx])) for k in range(3)); pa = torch.tensor([c[3] for c in ctx])
-    pcs = vq.encode(fp, fc, fpp); N = len(fc)
-    neural = {b: neural_rollout(vq, p, fc, torch.full((N, horizon), b), fp, pcs, prev_actions=pa)[:, -1] for b in acts_used}
+    if not ctx:
+        raise ValueError(f"the spec's episodes are shorter than {horizon} + 4 steps")
+    fpp, fp, fc = (torch.from_numpy(np.stack([c[k] for c in ctx])) for k in range(3))
+    pa = torch.tensor([c[3] for c in ctx])
+    pcs = vq.encode(fp, fc, fpp)
+    N = len(fc)
+    neural = {
+        b: neural_rollout(vq, p, fc, torch.full((N, horizon), b), fp, pcs, prev_actions=pa)[:, -1] for b in acts_used
+    }
     real = {b: torch.from_numpy(np.stack(v)) for b, v in real.items()}
     # the world model alone: its decoder open-loop on the encoder's codes of the real branch (no predictor)
-    wm = {b: torch.cat([free_run(vq, torch.cat([fp[i:i + 32, None], fc[i:i + 32, None], real[b][i:i + 32]], 1))[:, -1]
-                        for i in range(0, N, 32)]) for b in acts_used}
+    wm = {
+        b: torch.cat(
+            [
+                free_run(vq, torch.cat([fp[i : i + 32, None], fc[i : i + 32, None], real[b][i : i + 32]], 1))[:, -1]
+                for i in range(0, N, 32)
+            ]
+        )
+        for b in acts_used
+    }
     real = {b: v[:, -1] for b, v in real.items()}
     ps = lambda x, y: 10 * torch.log10(1 / ((x.float() - y.float()) / 255).pow(2).flatten(1).mean(1).clamp_min(1e-10))
-    right = lambda g, a, b: (ps(g[a], real[a]) + ps(g[b], real[b]) > ps(g[a], real[b]) + ps(g[b], real[a])).float().mean().item()
+    right = lambda g, a, b: (
+        (ps(g[a], real[a]) + ps(g[b], real[b]) > ps(g[a], real[b]) + ps(g[b], real[a])).float().mean().item()
+    )
     out = dict(starts=N, horizon=horizon)
     for a, b in pairs:
-        match = (ps(neural[a], real[a]) + ps(neural[b], real[b])) / 2; cross = (ps(neural[a], real[b]) + ps(neural[b], real[a])) / 2
+        match = (ps(neural[a], real[a]) + ps(neural[b], real[b])) / 2
+        cross = (ps(neural[a], real[b]) + ps(neural[b], real[a])) / 2
         out[f"{names[a]}/{names[b]}"] = dict(
-            real_ab=round(ps(real[a], real[b]).mean().item(), 2), neural_ab=round(ps(neural[a], neural[b]).mean().item(), 2),
-            match=round(match.mean().item(), 2), cross=round(cross.mean().item(), 2), right_share=round(right(neural, a, b), 3),
-            world_model_ab=round(ps(wm[a], wm[b]).mean().item(), 2), world_model_right_share=round(right(wm, a, b), 3))
-    if details: out["_frames"] = {names[b]: (real[b], neural[b], wm[b]) for b in acts_used}
+            real_ab=round(ps(real[a], real[b]).mean().item(), 2),
+            neural_ab=round(ps(neural[a], neural[b]).mean().item(), 2),
+            match=round(match.mean().item(), 2),
+            cross=round(cross.mean().item(), 2),
+            right_share=round(right(neural, a, b), 3),
+            world_model_ab=round(ps(wm[a], wm[b]).mean().item(), 2),
+            world_model_right_share=round(right(wm, a, b), 3),
+        )
+    if details:
+        out["_frames"] = {names[b]: (real[b], neural[b], wm[b]) for b in acts_used}
     return out

@@ -12,8 +12,14 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import load_index
-from .vqvae import (LatentActionVQVAE, VQVAEConfig, CONFIGS, FiniteScalarQuantizer, load_vqvae,
-                                 codebook_stats)
+from neural_enduro.vqvae import (
+    LatentActionVQVAE,
+    VQVAEConfig,
+    CONFIGS,
+    FiniteScalarQuantizer,
+    load_vqvae,
+    codebook_stats,
+)
 from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr
 from .train_vqvae import FramePairs, tiny_data
 from .predictors import ActionStateToLatent, load_predictor, _cfg
@@ -26,66 +32,119 @@ def soft_code_logprobs(vq: FiniteScalarQuantizer, z: torch.Tensor, temp: float =
     """Log-probabilities `(B, K, h, w)` of each of the FSQ's `K` codes for the encoder output `z` `(B, D, h, w)`: per
     digit a softmax over its levels of -(distance to the level)^2 / `temp`, a code's log-probability the sum over its
     digits. Its argmax is the hard code `vq(z)`; it is differentiable in `z`."""
-    if not isinstance(vq, FiniteScalarQuantizer): raise TypeError("the rate term needs an FSQ world model (quantizer='fsq')")
-    if not temp > 0: raise ValueError(f"temp must be > 0, got {temp!r}")
-    zb = torch.sigmoid(z) * vq.L.float()[None, :, None, None] - 0.5          # as FiniteScalarQuantizer.forward
-    digits = (torch.arange(vq.K, device=z.device)[:, None] // vq.basis) % vq.L   # (K, D): each code's digits
+    if not isinstance(vq, FiniteScalarQuantizer):
+        raise TypeError("the rate term needs an FSQ world model (quantizer='fsq')")
+    if not temp > 0:
+        raise ValueError(f"temp must be > 0, got {temp!r}")
+    zb = torch.sigmoid(z) * vq.L.float()[None, :, None, None] - 0.5  # as FiniteScalarQuantizer.forward
+    digits = (torch.arange(vq.K, device=z.device)[:, None] // vq.basis) % vq.L  # (K, D): each code's digits
     out = 0
     for d in range(vq.D):
         lv = torch.arange(int(vq.L[d]), device=z.device, dtype=z.dtype)
-        ld = F.log_softmax(-(zb[:, d, None] - lv[None, :, None, None]) ** 2 / temp, 1)   # (B, L_d, h, w)
+        ld = F.log_softmax(-((zb[:, d, None] - lv[None, :, None, None]) ** 2) / temp, 1)  # (B, L_d, h, w)
         out = out + ld[:, digits[:, d]]
     return out
 
 # %% ../nbs/04b_joint.ipynb #j010
 def joint_batch(fp: FramePairs, i: torch.Tensor, n_actions: int):
     "Frames t-1, t, t+1, frame t-2 (for pair i-1's codes), action, previous action, and whether pair i-1 exists."
-    fprev, f0, f1 = fp.triples(i); has = fp.has_prev[i]; j = (i - 1).clamp(min=0)
+    fprev, f0, f1 = fp.triples(i)
+    has = fp.has_prev[i]
+    j = (i - 1).clamp(min=0)
     pp = fp.triples(j)[0]
     pa = torch.where(has, fp.actions[j], torch.tensor(n_actions))
     return fprev, f0, f1, pp, fp.actions[i], pa, has
 
+
 def _prev_codes(vqvae, fprev, f0, pp, has):
     "Codes of pair i-1 (frames t-2 -> t-1 -> t) under the current encoder; K (start token) where there is none."
-    return torch.where(has[:, None, None], vqvae.encode(fprev, f0, pp), torch.tensor(vqvae.cfg.codebook_size, device=f0.device))
+    return torch.where(
+        has[:, None, None], vqvae.encode(fprev, f0, pp), torch.tensor(vqvae.cfg.codebook_size, device=f0.device)
+    )
+
 
 @torch.no_grad()
-def evaluate_joint(vqvae: LatentActionVQVAE, predictor: ActionStateToLatent, fp: FramePairs, idx: torch.Tensor,
-                   batch: int = 128, device="cpu") -> dict:
+def evaluate_joint(
+    vqvae: LatentActionVQVAE,
+    predictor: ActionStateToLatent,
+    fp: FramePairs,
+    idx: torch.Tensor,
+    batch: int = 128,
+    device="cpu",
+) -> dict:
     "Held-out figures of a world model and its predictor on pairs `idx` of `fp` (see above)."
-    vqvae.eval(); predictor.eval(); se = dict(rec=0.0, copy=0.0, pred=0.0); hit = 0; codes = []
+    vqvae.eval()
+    predictor.eval()
+    se = dict(rec=0.0, copy=0.0, pred=0.0)
+    hit = 0
+    codes = []
     for s in range(0, len(idx), batch):
-        fprev, f0, f1, pp, a, pa, has = (x.to(device) for x in joint_batch(fp, idx[s:s + batch], predictor.n_actions))
+        fprev, f0, f1, pp, a, pa, has = (
+            x.to(device) for x in joint_batch(fp, idx[s : s + batch], predictor.n_actions)
+        )
         k = vqvae.encode(f0, f1, fprev)
         pk = predictor(a, fprev, f0, _prev_codes(vqvae, fprev, f0, pp, has), pa).argmax(1)
         t = f1.float() / 255
         se["rec"] += F.mse_loss(vqvae.decode(f0, k, fprev), t, reduction="sum").item()
         se["pred"] += F.mse_loss(vqvae.decode(f0, pk, fprev), t, reduction="sum").item()
         se["copy"] += F.mse_loss(f0.float() / 255, t, reduction="sum").item()
-        hit += (pk == k).sum().item(); codes.append(k.cpu().numpy())
+        hit += (pk == k).sum().item()
+        codes.append(k.cpu().numpy())
     n = len(idx) * fp.frames[0].numel()
-    return dict(recon_psnr=psnr(se["rec"] / n), pred_psnr=psnr(se["pred"] / n), copy_psnr=psnr(se["copy"] / n),
-                token_acc=hit / (len(idx) * vqvae.cfg.n_codes), **codebook_stats(np.concatenate(codes), vqvae.cfg.codebook_size))
+    return dict(
+        recon_psnr=psnr(se["rec"] / n),
+        pred_psnr=psnr(se["pred"] / n),
+        copy_psnr=psnr(se["copy"] / n),
+        token_acc=hit / (len(idx) * vqvae.cfg.n_codes),
+        **codebook_stats(np.concatenate(codes), vqvae.cfg.codebook_size),
+    )
 
 # %% ../nbs/04b_joint.ipynb #j012
 def _hardware(device) -> str:
-    if str(device).startswith("cuda"): return f"1 {torch.cuda.get_device_name(0)} GPU, {os.cpu_count()} CPU cores"
+    if str(device).startswith("cuda"):
+        return f"1 {torch.cuda.get_device_name(0)} GPU, {os.cpu_count()} CPU cores"
     return f"{os.cpu_count()} CPU cores, no GPU"
+
 
 def _batches(fp, n_actions, batch_size, rng, pin: bool, depth: int = 3):
     "Random training batches from a background thread (a daemon: it ends with the process)."
     q = queue.Queue(depth)
+
     def work():
         while True:
             b = joint_batch(fp, torch.from_numpy(rng.integers(0, len(fp), batch_size)), n_actions)
             q.put(tuple(x.pin_memory() for x in b) if pin else b)
-    threading.Thread(target=work, daemon=True).start()
-    while True: yield q.get()
 
-def train_joint(run_dir="runs/joint_tiny", data_dirs=None, steps=30, batch_size=8, lr=5e-4, rate=1e-3, rate_temp=0.5,
-                rate_ramp=(0.25, 0.5), max_seconds=None, max_frames=None, val_max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15,
-                resume=True, seed=0, threads=None, progress=True, frames_dir=None, device="cpu",
-                overrides: dict | None = None, init_vqvae=None, init_predictor=None) -> dict:
+    threading.Thread(target=work, daemon=True).start()
+    while True:
+        yield q.get()
+
+
+def train_joint(
+    run_dir="runs/joint_tiny",
+    data_dirs=None,
+    steps=30,
+    batch_size=8,
+    lr=5e-4,
+    rate=1e-3,
+    rate_temp=0.5,
+    rate_ramp=(0.25, 0.5),
+    max_seconds=None,
+    max_frames=None,
+    val_max_frames=None,
+    val_pairs=64,
+    eval_every=15,
+    ckpt_every=15,
+    resume=True,
+    seed=0,
+    threads=None,
+    progress=True,
+    frames_dir=None,
+    device="cpu",
+    overrides: dict | None = None,
+    init_vqvae=None,
+    init_predictor=None,
+) -> dict:
     """Train (or resume) a `LatentActionVQVAE` (default config + `overrides`) and an `ActionStateToLatent` together, with
     the rate term weighted `rate`; returns the last held-out metrics. Stops at `steps` or after `max_seconds` of
     training. The rate weight is 0 until the fraction `rate_ramp[0]` of training, then rises linearly to `rate` at
@@ -94,15 +153,24 @@ def train_joint(run_dir="runs/joint_tiny", data_dirs=None, steps=30, batch_size=
     `init_predictor`: start from these checkpoints (the world model's config is then theirs)."""
     params = json.loads(json.dumps({k: v for k, v in locals().items()}, default=str))
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
-        if not isinstance(params[k], int) or params[k] <= 0: raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
-    if not lr > 0: raise ValueError(f"lr must be positive, got {lr}")
-    if not rate >= 0: raise ValueError(f"rate must be >= 0, got {rate!r}")
-    if max_seconds is not None and not max_seconds > 0: raise ValueError(f"max_seconds must be positive, got {max_seconds!r}")
-    if not (len(rate_ramp) == 2 and 0 <= rate_ramp[0] <= rate_ramp[1] <= 1): raise ValueError(f"rate_ramp must be (start, full) in [0, 1], got {rate_ramp!r}")
-    if str(device).startswith("cuda") and not torch.cuda.is_available(): raise RuntimeError(f"device {device!r} asked for, but torch sees no GPU")
-    if threads: torch.set_num_threads(threads)
-    run = Path(run_dir); run.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(seed); rng = np.random.default_rng(seed)
+        if not isinstance(params[k], int) or params[k] <= 0:
+            raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
+    if not lr > 0:
+        raise ValueError(f"lr must be positive, got {lr}")
+    if not rate >= 0:
+        raise ValueError(f"rate must be >= 0, got {rate!r}")
+    if max_seconds is not None and not max_seconds > 0:
+        raise ValueError(f"max_seconds must be positive, got {max_seconds!r}")
+    if not (len(rate_ramp) == 2 and 0 <= rate_ramp[0] <= rate_ramp[1] <= 1):
+        raise ValueError(f"rate_ramp must be (start, full) in [0, 1], got {rate_ramp!r}")
+    if str(device).startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError(f"device {device!r} asked for, but torch sees no GPU")
+    if threads:
+        torch.set_num_threads(threads)
+    run = Path(run_dir)
+    run.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
     data_dirs = tiny_data(run, data_dirs)
     train = FramePairs(data_dirs, "train", max_frames, progress, frames_dir)
     val = FramePairs(data_dirs, "val", val_max_frames, progress, frames_dir)
@@ -111,88 +179,164 @@ def train_joint(run_dir="runs/joint_tiny", data_dirs=None, steps=30, batch_size=
     init = read_checkpoint(init_vqvae, "vqvae") if init_vqvae else None
     cfg = VQVAEConfig(**init["config"]) if init else CONFIGS["default"]()
     for k, v in (overrides or {}).items():
-        if not hasattr(cfg, k): raise ValueError(f"unknown config field {k!r} in overrides")
+        if not hasattr(cfg, k):
+            raise ValueError(f"unknown config field {k!r} in overrides")
         setattr(cfg, k, v)
     vqvae = LatentActionVQVAE(VQVAEConfig(**asdict(cfg)))
-    if not isinstance(vqvae.vq, FiniteScalarQuantizer): raise ValueError("train_joint needs quantizer='fsq'")
+    if not isinstance(vqvae.vq, FiniteScalarQuantizer):
+        raise ValueError("train_joint needs quantizer='fsq'")
     net = ActionStateToLatent(n_actions=n_actions, grid=cfg.grid, K=cfg.codebook_size)
-    if init: load_state_strict(vqvae, init["state_dict"], init_vqvae)
-    if init_predictor: load_state_strict(net, read_checkpoint(init_predictor, "predictor")["state_dict"], init_predictor)
-    net = net.to(device); vqvae = vqvae.to(device)
+    if init:
+        load_state_strict(vqvae, init["state_dict"], init_vqvae)
+    if init_predictor:
+        load_state_strict(net, read_checkpoint(init_predictor, "predictor")["state_dict"], init_predictor)
+    net = net.to(device)
+    vqvae = vqvae.to(device)
     opt = torch.optim.AdamW(list(vqvae.parameters()) + list(net.parameters()), lr=lr, weight_decay=1e-4)
     step, elapsed, best = 0, 0.0, -1.0
     if resume and (run / "last.pt").exists():
         ck = read_checkpoint(run / "last.pt", "vqvae")
-        load_state_strict(vqvae, ck["state_dict"], run / "last.pt"); load_state_strict(net, ck["predictor"], run / "last.pt")
-        opt.load_state_dict(ck["optimizer"]); step, elapsed, best = ck["step"], ck["elapsed"], ck["best"]
-        rng = np.random.default_rng(seed + step); print(f"resumed {run / 'last.pt'} at step {step} ({elapsed / 60:.1f} min trained)")
-    data_card = dict(dirs=[str(d) for d in data_dirs], train_frames=len(train.frames), train_pairs=len(train),
-                     train_episodes=len(train.episodes), val_pairs=len(vi), val_episodes=len(val.episodes),
-                     action_counts=np.bincount(train.actions.numpy(), minlength=n_actions).tolist())
-    ci = torch.from_numpy(np.linspace(0, len(train) - 1, min(8192, len(train))).round().astype(np.int64))   # code-count sample
+        load_state_strict(vqvae, ck["state_dict"], run / "last.pt")
+        load_state_strict(net, ck["predictor"], run / "last.pt")
+        opt.load_state_dict(ck["optimizer"])
+        step, elapsed, best = ck["step"], ck["elapsed"], ck["best"]
+        rng = np.random.default_rng(seed + step)
+        print(f"resumed {run / 'last.pt'} at step {step} ({elapsed / 60:.1f} min trained)")
+    data_card = dict(
+        dirs=[str(d) for d in data_dirs],
+        train_frames=len(train.frames),
+        train_pairs=len(train),
+        train_episodes=len(train.episodes),
+        val_pairs=len(vi),
+        val_episodes=len(val.episodes),
+        action_counts=np.bincount(train.actions.numpy(), minlength=n_actions).tolist(),
+    )
+    ci = torch.from_numpy(
+        np.linspace(0, len(train) - 1, min(8192, len(train))).round().astype(np.int64)
+    )  # code-count sample
+
     @torch.no_grad()
-    def code_counts():   # the codes of the sampled training pairs under the current encoder (the card's code distribution)
-        vqvae.eval(); out = np.zeros(cfg.codebook_size, np.int64)
+    def code_counts():  # the codes of the sampled training pairs under the current encoder (the card's code distribution)
+        vqvae.eval()
+        out = np.zeros(cfg.codebook_size, np.int64)
         for s in range(0, len(ci), 256):
-            fprev, f0, f1 = (x.to(device) for x in train.triples(ci[s:s + 256]))
+            fprev, f0, f1 = (x.to(device) for x in train.triples(ci[s : s + 256]))
             out += np.bincount(vqvae.encode(f0, f1, fprev).cpu().numpy().ravel(), minlength=cfg.codebook_size)
         return out.tolist()
-    frac = lambda s, e: max(s / steps, e / max_seconds if max_seconds else 0.0)   # how far through training
+
+    frac = lambda s, e: max(s / steps, e / max_seconds if max_seconds else 0.0)  # how far through training
     lr_at = lambda p, s: lr * min(1, (s + 1) / 200) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(p, 1.0))))
     r0, r1 = rate_ramp
     beta_at = lambda p: rate * (float(p >= r0) if r1 == r0 else min(1.0, max(0.0, (p - r0) / (r1 - r0))))
     pin = str(device).startswith("cuda")
     batches = _batches(train, n_actions, batch_size, rng, pin)
-    def validate(): return evaluate_joint(vqvae, net, val, vi, device=device)
+
+    def validate():
+        return evaluate_joint(vqvae, net, val, vi, device=device)
+
     def save_best(metrics):
         data = dict(data_card, train_code_counts=code_counts(), train_code_pairs=len(ci))
-        card = dict(metrics=metrics, data=data, train=params, step=step, train_seconds=round(elapsed, 1), hardware=_hardware(device))
+        card = dict(
+            metrics=metrics,
+            data=data,
+            train=params,
+            step=step,
+            train_seconds=round(elapsed, 1),
+            hardware=_hardware(device),
+        )
         save_checkpoint(run / "best_vqvae.pt", "vqvae", asdict(vqvae.cfg), vqvae, card=card)
         save_checkpoint(run / "best_predictor.pt", "predictor", _cfg(net), net, card=card)
+
     def save_last():
-        save_checkpoint(run / "last.pt", "vqvae", asdict(vqvae.cfg), vqvae, card=dict(step=step), predictor=net.state_dict(),
-                        optimizer=opt.state_dict(), step=step, elapsed=elapsed, best=best, params=params)
+        save_checkpoint(
+            run / "last.pt",
+            "vqvae",
+            asdict(vqvae.cfg),
+            vqvae,
+            card=dict(step=step),
+            predictor=net.state_dict(),
+            optimizer=opt.state_dict(),
+            step=step,
+            elapsed=elapsed,
+            best=best,
+            params=params,
+        )
+
     metrics, t_last = {}, time.time()
     bar = tqdm(total=steps, initial=step, desc="train joint", disable=not progress, mininterval=2)
     while step < steps and not (max_seconds and elapsed >= max_seconds):
-        vqvae.train(); net.train(); p = frac(step, elapsed)
-        for g in opt.param_groups: g["lr"] = lr_at(p, step)
+        vqvae.train()
+        net.train()
+        p = frac(step, elapsed)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(p, step)
         fprev, f0, f1, pp, a, pa, has = (x.to(device, non_blocking=True) for x in next(batches))
         x0, x1 = vqvae.prep(f0), vqvae.prep(f1)
-        z = vqvae.latents(x0, x1, fprev); q, k, _, stats = vqvae.vq(z)
+        z = vqvae.latents(x0, x1, fprev)
+        q, k, _, stats = vqvae.vq(z)
         mse = F.mse_loss(vqvae.decode_raw(x0, q, fprev), x1)
         logits = net(a, fprev, f0, _prev_codes(vqvae, fprev, f0, pp, has), pa)
         ce = F.cross_entropy(logits, k)
         rate_ce = -(soft_code_logprobs(vqvae.vq, z, rate_temp).exp() * F.log_softmax(logits.detach(), 1)).sum(1).mean()
         loss = mse + beta_at(p) * rate_ce + ce
-        opt.zero_grad(set_to_none=True); loss.backward()
-        torch.nn.utils.clip_grad_norm_(vqvae.parameters(), 1.0); torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(vqvae.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
-        step += 1; now = time.time(); elapsed += now - t_last; t_last = now
-        bar.update(1); bar.set_postfix(mse=f"{mse.item():.2e}", ce=f"{ce.item():.2f}", refresh=False)
+        step += 1
+        now = time.time()
+        elapsed += now - t_last
+        t_last = now
+        bar.update(1)
+        bar.set_postfix(mse=f"{mse.item():.2e}", ce=f"{ce.item():.2f}", refresh=False)
         done = step >= steps or (max_seconds and elapsed >= max_seconds)
         if step % eval_every == 0 or done:
-            metrics = dict(step=step, train_seconds=round(elapsed, 1), lr=lr_at(p, step), beta=beta_at(p), train_mse=mse.item(),
-                           train_ce=ce.item(), train_rate=rate_ce.item(), **validate())
-            with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(metrics) + "\n")
-            if metrics["pred_psnr"] > best: best = metrics["pred_psnr"]; save_best(metrics)
+            metrics = dict(
+                step=step,
+                train_seconds=round(elapsed, 1),
+                lr=lr_at(p, step),
+                beta=beta_at(p),
+                train_mse=mse.item(),
+                train_ce=ce.item(),
+                train_rate=rate_ce.item(),
+                **validate(),
+            )
+            with open(run / "metrics.jsonl", "a") as f:
+                f.write(json.dumps(metrics) + "\n")
+            if metrics["pred_psnr"] > best:
+                best = metrics["pred_psnr"]
+                save_best(metrics)
             t_last = time.time()
-        if step % ckpt_every == 0 or done: save_last(); t_last = time.time()
+        if step % ckpt_every == 0 or done:
+            save_last()
+            t_last = time.time()
     bar.close()
     return dict(metrics, best_pred_psnr=best, run_dir=str(run))
 
 # %% ../nbs/04b_joint.ipynb #j014
 def publish_joint(run_dir, dest_dir, overwrite: bool = False, note: str = "", half: bool = False) -> dict:
     "Copy `run_dir/best_vqvae.pt` and `best_predictor.pt` to `dest_dir/vqvae.pt` and `predictor_state.pt` with cards."
-    dest_dir, run = Path(dest_dir), Path(run_dir); out = {}
-    pairs = dict(vqvae=(run / "best_vqvae.pt", dest_dir / "vqvae.pt"), predictor=(run / "best_predictor.pt", dest_dir / "predictor_state.pt"))
+    dest_dir, run = Path(dest_dir), Path(run_dir)
+    out = {}
+    pairs = dict(
+        vqvae=(run / "best_vqvae.pt", dest_dir / "vqvae.pt"),
+        predictor=(run / "best_predictor.pt", dest_dir / "predictor_state.pt"),
+    )
     for src, dst in pairs.values():
-        if dst.exists() and not overwrite: raise FileExistsError(f"{dst} exists; pass overwrite=True to replace a shipped checkpoint")
-        if not src.exists(): raise FileNotFoundError(f"{src} missing: train_joint writes it at its first validation")
+        if dst.exists() and not overwrite:
+            raise FileExistsError(f"{dst} exists; pass overwrite=True to replace a shipped checkpoint")
+        if not src.exists():
+            raise FileNotFoundError(f"{src} missing: train_joint writes it at its first validation")
     for kind, (src, dst) in pairs.items():
         ck = read_checkpoint(src, kind)
         model = load_vqvae(src) if kind == "vqvae" else load_predictor(src)
-        card = dict(ck.get("card", {}), published_from=str(src), note=note, params=sum(p.numel() for p in model.parameters()),
-                    trained_with=str(pairs["predictor" if kind == "vqvae" else "vqvae"][1]))
+        card = dict(
+            ck.get("card", {}),
+            published_from=str(src),
+            note=note,
+            params=sum(p.numel() for p in model.parameters()),
+            trained_with=str(pairs["predictor" if kind == "vqvae" else "vqvae"][1]),
+        )
         out[kind] = save_checkpoint(dst, kind, ck["config"], model, card=card, half=half)
     return out

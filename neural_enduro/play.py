@@ -31,12 +31,15 @@ def keys_to_action(held: set, names=None) -> int:
     h = "" if left == right else "LEFT" if left else "RIGHT"
     f = "FIRE" if fire else ""
     for cand in (v + h + f, h + f, v + f, v + h, f, h, v):
-        if cand and cand in names: return names.index(cand)
+        if cand and cand in names:
+            return names.index(cand)
     return names.index("NOOP") if "NOOP" in names else 0
+
 
 def png_bytes(frame: np.ndarray) -> bytes:
     "A uint8 grayscale frame as PNG bytes."
     import imageio.v3 as iio
+
     return iio.imwrite("<bytes>", frame, extension=".png")
 
 # %% ../nbs/06_play.ipynb #c007
@@ -48,44 +51,80 @@ _CSS = """<style>
 
 class PlayNeuralEnduro:
     "The playable widget: `PlayNeuralEnduro().show()` in JupyterLab."
+
     FPS = 15.0
 
-    def __init__(self, game: str = "Enduro", predictor: str = "state", checkpoints_root=CHECKPOINTS_DIR, autostart: bool = True):
+    def __init__(
+        self, game: str = "Enduro", predictor: str = "state", checkpoints_root=CHECKPOINTS_DIR, autostart: bool = True
+    ):
         from neural_enduro.simulator import NeuralEnduro
+
         self.game, self.names = game, action_names(game)
         self.held, self.button_action, self.button_left = set(), 0, 0
         self.step_count, self.recording, self.frames_rec = 0, False, []
-        self.fps = 0.0; self._ticks = []; self.running = False; self.task = None; self.last_psnr = None; self._wake = None
-        self.screen = W.Image(format="png", layout=W.Layout(width="480px", height="630px")); self.screen.add_class("ne-screen")
-        self.real = W.Image(format="png", layout=W.Layout(width="320px", height="420px")); self.real.add_class("ne-screen")
-        self.status = W.HTML(); self.message = W.HTML()
+        self.fps = 0.0
+        self._ticks = []
+        self.running = False
+        self.task = None
+        self.last_psnr = None
+        self._wake = None
+        self.screen = W.Image(format="png", layout=W.Layout(width="480px", height="630px"))
+        self.screen.add_class("ne-screen")
+        self.real = W.Image(format="png", layout=W.Layout(width="320px", height="420px"))
+        self.real.add_class("ne-screen")
+        self.status = W.HTML()
+        self.message = W.HTML()
         self.temperature = W.FloatSlider(0.0, min=0.0, max=2.0, step=0.05, description="temperature")
-        try: starts = list(start_frames(game))
-        except (FileNotFoundError, ValueError): starts = []
+        try:
+            starts = list(start_frames(game))
+        except (FileNotFoundError, ValueError):
+            starts = []
         self.start = W.Dropdown(options=starts + ["seed"], value=starts[0] if starts else "seed", description="start")
         self.seed = W.BoundedIntText(0, min=0, max=2**31 - 1, description="seed")
-        self.reset_btn, self.pause_btn = W.Button(description="reset", icon="refresh"), W.ToggleButton(description="pause", icon="pause")
-        self.record_btn, self.save_btn = W.ToggleButton(description="record", icon="circle"), W.Button(description="save GIF", icon="save")
+        self.reset_btn, self.pause_btn = (
+            W.Button(description="reset", icon="refresh"),
+            W.ToggleButton(description="pause", icon="pause"),
+        )
+        self.record_btn, self.save_btn = (
+            W.ToggleButton(description="record", icon="circle"),
+            W.Button(description="save GIF", icon="save"),
+        )
         self.show_real = W.Checkbox(True, description="real emulator")
         self.buttons = [W.Button(description=n, layout=W.Layout(width="100px")) for n in self.names]
-        for i, b in enumerate(self.buttons): b.on_click(lambda _, i=i: self._press(i))
-        self.reset_btn.on_click(lambda _: self.reset()); self.save_btn.on_click(lambda _: self.save())
+        for i, b in enumerate(self.buttons):
+            b.on_click(lambda _, i=i: self._press(i))
+        self.reset_btn.on_click(lambda _: self.reset())
+        self.save_btn.on_click(lambda _: self.save())
         self.record_btn.observe(lambda ch: self._record(ch["new"]), "value")
         try:
             from ipyevents import Event
-            self.events = Event(source=self.screen, watched_events=["keydown", "keyup", "mouseleave"], prevent_default_action=True)
+
+            self.events = Event(
+                source=self.screen, watched_events=["keydown", "keyup", "mouseleave"], prevent_default_action=True
+            )
             self.events.on_dom_event(self._on_key)
-        except ImportError: self.message.value = "ipyevents is not installed: use the buttons"
-        try: self.sim = NeuralEnduro.from_checkpoints(game, predictor, checkpoints_root)
+        except ImportError:
+            self.message.value = "ipyevents is not installed: use the buttons"
+        try:
+            self.sim = NeuralEnduro.from_checkpoints(game, predictor, checkpoints_root)
         except (FileNotFoundError, ValueError) as e:
             self.sim = None
             self.message.value = f"<b style='color:#c33'>No playable model: {e}</b><br>Train and publish one (nbs/03, nbs/04) or check out the shipped checkpoints/."
-        self.ui = W.VBox([W.HTML(_CSS), self.message, W.HBox([self.screen, W.VBox([self.real, self.status])]),
-                          W.HBox(self.buttons[:5]), W.HBox(self.buttons[5:]),
-                          W.HBox([self.temperature, self.start, self.seed]), W.HBox([self.reset_btn, self.pause_btn, self.record_btn, self.save_btn, self.show_real])])
+        self.ui = W.VBox(
+            [
+                W.HTML(_CSS),
+                self.message,
+                W.HBox([self.screen, W.VBox([self.real, self.status])]),
+                W.HBox(self.buttons[:5]),
+                W.HBox(self.buttons[5:]),
+                W.HBox([self.temperature, self.start, self.seed]),
+                W.HBox([self.reset_btn, self.pause_btn, self.record_btn, self.save_btn, self.show_real]),
+            ]
+        )
         if self.sim is not None:
             self.reset()
-            if autostart: self.start_loop()
+            if autostart:
+                self.start_loop()
 
     # --- input ---
     def _on_key(self, ev):
@@ -93,38 +132,55 @@ class PlayNeuralEnduro:
         if ev.get("type") == "keydown":
             if not ev.get("repeat"):
                 self.held.add(k)
-                if self._wake is not None: self._wake.set()   # a new key: tick now instead of at the next 1/15 s
-        elif ev.get("type") == "keyup": self.held.discard(k)
-        elif ev.get("type") == "mouseleave": self.held.clear()   # a key released off the screen never sends keyup here
+                if self._wake is not None:
+                    self._wake.set()  # a new key: tick now instead of at the next 1/15 s
+        elif ev.get("type") == "keyup":
+            self.held.discard(k)
+        elif ev.get("type") == "mouseleave":
+            self.held.clear()  # a key released off the screen never sends keyup here
 
     def _press(self, i):
         "A button holds its action for half a second."
         self.button_action, self.button_left = i, int(self.FPS // 2)
 
     def current_action(self) -> int:
-        if self.held: return keys_to_action(self.held, self.names)
-        if self.button_left > 0: self.button_left -= 1; return self.button_action
+        if self.held:
+            return keys_to_action(self.held, self.names)
+        if self.button_left > 0:
+            self.button_left -= 1
+            return self.button_action
         return 0
 
     # --- game ---
     def reset(self):
         "Restart from the chosen start frame (or seed), neural and real side by side."
-        if self.sim is None: return
+        if self.sim is None:
+            return
         name = self.start.value
-        if name == "seed": self.env = make_env(self.game); obs, _ = self.env.reset(seed=int(self.seed.value))
-        else: self.env, obs = emulator_at(name)
-        self.real_frame = obs; f = self.sim.reset(obs); self.step_count = 0; self.frames_rec = []
+        if name == "seed":
+            self.env = make_env(self.game)
+            obs, _ = self.env.reset(seed=int(self.seed.value))
+        else:
+            self.env, obs = emulator_at(name)
+        self.real_frame = obs
+        f = self.sim.reset(obs)
+        self.step_count = 0
+        self.frames_rec = []
         self._show(f, obs, 0)
 
     def tick(self):
         "One game step: read input, step the neural game (and the emulator), update the screens."
-        if self.sim is None or self.pause_btn.value: return
+        if self.sim is None or self.pause_btn.value:
+            return
         a = self.current_action()
         f = self.sim.step(a, self.temperature.value)
-        if self.show_real.value: self.real_frame, *_ = self.env.step(a)
+        if self.show_real.value:
+            self.real_frame, *_ = self.env.step(a)
         self.step_count += 1
-        if self.recording: self.frames_rec.append(np.concatenate([f, self.real_frame], 1))
-        now = time.perf_counter(); self._ticks = [t for t in self._ticks if now - t < 2.0] + [now]
+        if self.recording:
+            self.frames_rec.append(np.concatenate([f, self.real_frame], 1))
+        now = time.perf_counter()
+        self._ticks = [t for t in self._ticks if now - t < 2.0] + [now]
         self.fps = (len(self._ticks) - 1) / (self._ticks[-1] - self._ticks[0]) if len(self._ticks) > 1 else 0.0
         self._show(f, self.real_frame, a)
 
@@ -132,66 +188,102 @@ class PlayNeuralEnduro:
         self.screen.value = png_bytes(f)
         mse = float((((f.astype(np.float32) - real) / 255) ** 2).mean())
         self.last_psnr = 10 * np.log10(1 / max(mse, 1e-12))
-        if self.show_real.value: self.real.value = png_bytes(real)
-        self.status.value = (f"<pre>step   <span class='ne-step'>{self.step_count}</span>\naction {self.names[a]}\n"
-                             f"keys   {' '.join(sorted(self.held)) or '-'}\n"
-                             f"FPS    <span class='ne-fps'>{self.fps:.1f}</span>\nPSNR vs real {self.last_psnr:.1f} dB"
-                             f"{chr(10) + 'recording ' + str(len(self.frames_rec)) if self.recording else ''}</pre>")
+        if self.show_real.value:
+            self.real.value = png_bytes(real)
+        self.status.value = (
+            f"<pre>step   <span class='ne-step'>{self.step_count}</span>\naction {self.names[a]}\n"
+            f"keys   {' '.join(sorted(self.held)) or '-'}\n"
+            f"FPS    <span class='ne-fps'>{self.fps:.1f}</span>\nPSNR vs real {self.last_psnr:.1f} dB"
+            f"{chr(10) + 'recording ' + str(len(self.frames_rec)) if self.recording else ''}</pre>"
+        )
 
     async def _loop(self):
         "Tick every 1/15 s; a new key press ticks at once (lower latency) and the schedule restarts from there."
         period, nxt = 1 / self.FPS, time.perf_counter()
         while self.running:
-            try: self.tick()
+            try:
+                self.tick()
             except Exception as e:  # show, never kill the kernel
-                self.message.value = f"<b style='color:#c33'>game loop error: {type(e).__name__}: {e}</b>"; self.running = False; break
+                self.message.value = f"<b style='color:#c33'>game loop error: {type(e).__name__}: {e}</b>"
+                self.running = False
+                break
             nxt += period
-            try: await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, nxt - time.perf_counter()))
-            except asyncio.TimeoutError: pass
-            if self._wake.is_set(): self._wake.clear(); nxt = time.perf_counter()
-            if time.perf_counter() - nxt > period: nxt = time.perf_counter()   # fell behind: don't burst
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, nxt - time.perf_counter()))
+            except asyncio.TimeoutError:
+                pass
+            if self._wake.is_set():
+                self._wake.clear()
+                nxt = time.perf_counter()
+            if time.perf_counter() - nxt > period:
+                nxt = time.perf_counter()  # fell behind: don't burst
 
     def start_loop(self):
         "Run the game loop as an asyncio task on the kernel's event loop (needs a running loop, as in Jupyter)."
-        try: loop = asyncio.get_running_loop()
-        except RuntimeError: loop = asyncio.get_event_loop()
-        if not loop.is_running(): self.message.value = "no running event loop: call tick() yourself"; return
-        self.running = True; self._wake = asyncio.Event(); self.task = loop.create_task(self._loop())
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = asyncio.get_event_loop()
+        if not loop.is_running():
+            self.message.value = "no running event loop: call tick() yourself"
+            return
+        self.running = True
+        self._wake = asyncio.Event()
+        self.task = loop.create_task(self._loop())
 
-    def stop(self): self.running = False
+    def stop(self):
+        self.running = False
 
     # --- recording ---
     def _record(self, on):
         self.recording = on
-        if on: self.frames_rec = []
+        if on:
+            self.frames_rec = []
 
     def save(self, path=None) -> Path | None:
         "Save the recorded session (neural | real) as a GIF under runs/play/."
-        if not self.frames_rec: self.message.value = "nothing recorded: toggle record, play, then save"; return None
+        if not self.frames_rec:
+            self.message.value = "nothing recorded: toggle record, play, then save"
+            return None
         path = Path(path or REPO_ROOT / "runs" / "play" / f"session_{time.strftime('%Y%m%d_%H%M%S')}.gif")
-        save_gif(np.stack(self.frames_rec), path, fps=self.FPS); self.message.value = f"saved {path}"
+        save_gif(np.stack(self.frames_rec), path, fps=self.FPS)
+        self.message.value = f"saved {path}"
         return path
 
     def show(self):
         from IPython.display import display
-        display(self.ui); return self
+
+        display(self.ui)
+        return self
 
 # %% ../nbs/06_play.ipynb #36fbc77e
 def playable_games(root=CHECKPOINTS_DIR) -> list[str]:
     "Games with a world model and a state predictor under `root`, Enduro first."
     from neural_enduro.env import game_name
-    games = [game_name(p.parent.name) for p in Path(root).glob("*/vqvae.pt") if (p.parent / "predictor_state.pt").exists()]
+
+    games = [
+        game_name(p.parent.name) for p in Path(root).glob("*/vqvae.pt") if (p.parent / "predictor_state.pt").exists()
+    ]
     return sorted(games, key=lambda g: (g != "Enduro", g))
+
 
 def play(game: str | None = None, root=CHECKPOINTS_DIR):
     "A game picker over `playable_games` and the widget of the chosen game (Enduro by default)."
     from IPython.display import display
+
     games = playable_games(root)
-    if not games: return PlayNeuralEnduro(checkpoints_root=root).show()
+    if not games:
+        return PlayNeuralEnduro(checkpoints_root=root).show()
     pick, out, cur = W.Dropdown(options=games, value=game or games[0], description="game"), W.Output(), {}
+
     def show(g):
-        if cur.get("w") is not None: cur["w"].stop()
-        out.clear_output(); cur["w"] = PlayNeuralEnduro(game=g, checkpoints_root=root)
-        with out: display(cur["w"].ui)
-    pick.observe(lambda ch: show(ch["new"]), "value"); show(pick.value)
+        if cur.get("w") is not None:
+            cur["w"].stop()
+        out.clear_output()
+        cur["w"] = PlayNeuralEnduro(game=g, checkpoints_root=root)
+        with out:
+            display(cur["w"].ui)
+
+    pick.observe(lambda ch: show(ch["new"]), "value")
+    show(pick.value)
     return W.VBox([pick, out])

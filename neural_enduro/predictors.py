@@ -31,41 +31,67 @@ def encode_pairs(vqvae: LatentActionVQVAE, fp: FramePairs, batch: int = 256, pro
     out = torch.empty((len(fp), *vqvae.cfg.grid), dtype=torch.uint8)
     for i in tqdm(range(0, len(fp), batch), desc="encode pairs", disable=not progress):
         j = torch.arange(i, min(i + batch, len(fp)))
-        p, a, b = fp.triples(j); out[j] = vqvae.encode(a, b, p).to(torch.uint8)
+        p, a, b = fp.triples(j)
+        out[j] = vqvae.encode(a, b, p).to(torch.uint8)
     return out
+
 
 def _codes_key(vqvae: LatentActionVQVAE, *extra) -> str:
     "What cached codes depend on: `extra` (recordings, caps) and the weights of the world model's encoder and quantizer."
     import hashlib
+
     h = hashlib.sha1(json.dumps(list(extra)).encode())
-    for k, v in vqvae.state_dict().items():   # not the decoder: a decoder fine-tuned with a frozen encoder keeps the codes
-        if not k.startswith("decoder."): h.update(v.numpy().tobytes()[:4096])
+    for (
+        k,
+        v,
+    ) in vqvae.state_dict().items():  # not the decoder: a decoder fine-tuned with a frozen encoder keeps the codes
+        if not k.startswith("decoder."):
+            h.update(v.numpy().tobytes()[:4096])
     return h.hexdigest()
+
 
 class LatentPairs:
     "Frames, actions and world-model codes of the `split` episodes of recordings, with the previous step's codes and action."
-    def __init__(self, data_dirs, vqvae: LatentActionVQVAE, split: str = "train", max_frames=None, cache_dir=None, progress=True,
-                 frames_dir=None):
+
+    def __init__(
+        self,
+        data_dirs,
+        vqvae: LatentActionVQVAE,
+        split: str = "train",
+        max_frames=None,
+        cache_dir=None,
+        progress=True,
+        frames_dir=None,
+    ):
         self.fp = FramePairs(data_dirs, split, max_frames, progress, frames_dir)
         cache = Path(cache_dir) / f"latents_{split}_{max_frames}.npz" if cache_dir else None
-        key = _codes_key(vqvae, *[str(d) for d in ([data_dirs] if isinstance(data_dirs, (str, Path)) else data_dirs)], max_frames)
+        key = _codes_key(
+            vqvae, *[str(d) for d in ([data_dirs] if isinstance(data_dirs, (str, Path)) else data_dirs)], max_frames
+        )
         z = np.load(cache) if cache is not None and cache.exists() else None
-        if z is not None and str(z["key"]) == key and len(z["codes"]) == len(self.fp): self.codes = torch.from_numpy(z["codes"])
+        if z is not None and str(z["key"]) == key and len(z["codes"]) == len(self.fp):
+            self.codes = torch.from_numpy(z["codes"])
         else:
             self.codes = encode_pairs(vqvae, self.fp, progress=progress)
             if cache is not None:
-                atomic_replace(cache, lambda tmp: np.savez_compressed(
-                    tmp, codes=self.codes.numpy(), actions=self.fp.actions.numpy().astype(np.uint8), key=key))
+                atomic_replace(
+                    cache,
+                    lambda tmp: np.savez_compressed(
+                        tmp, codes=self.codes.numpy(), actions=self.fp.actions.numpy().astype(np.uint8), key=key
+                    ),
+                )
         self.K = vqvae.cfg.codebook_size
-        self.action_names = load_index(self.fp.episodes[0]["dir"])["action_names"]   # the recorded game's action set
+        self.action_names = load_index(self.fp.episodes[0]["dir"])["action_names"]  # the recorded game's action set
         self.n_actions = len(self.action_names)
 
-    def __len__(self): return len(self.fp)
+    def __len__(self):
+        return len(self.fp)
 
     def batch(self, i):
         """(frame t-1, frame t, action, previous codes (K = start token), codes, previous action (n_actions = start
         token)) for pair indices `i`."""
-        f_prev, f_cur, _ = self.fp.triples(i); has = self.fp.has_prev[i]   # pair i-1 is the previous step of the same episode
+        f_prev, f_cur, _ = self.fp.triples(i)
+        has = self.fp.has_prev[i]  # pair i-1 is the previous step of the same episode
         j = (i - 1).clamp(min=0)
         prev_codes = torch.where(has[:, None, None], self.codes[j].long(), torch.tensor(self.K))
         prev_action = torch.where(has, self.fp.actions[j], torch.tensor(self.n_actions))
@@ -75,195 +101,389 @@ class LatentPairs:
 def _open_pairs(obj, path, vqvae: LatentActionVQVAE, maker: str, keys):
     "Load the arrays `keys` of a `maker` file onto `obj`, checked against the world model that made its codes; returns the file."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no file {path}: make it with {maker}")
+    if not path.exists():
+        raise FileNotFoundError(f"no file {path}: make it with {maker}")
     z = np.load(path)
-    if str(z["key"]) != _codes_key(vqvae): raise ValueError(f"{path} holds codes of another world model: re-run {maker}")
-    obj.action_names = json.loads(str(z["action_names"])); obj.A, obj.K = len(obj.action_names), vqvae.cfg.codebook_size
-    for k in keys: setattr(obj, k, torch.from_numpy(z[k]))
+    if str(z["key"]) != _codes_key(vqvae):
+        raise ValueError(f"{path} holds codes of another world model: re-run {maker}")
+    obj.action_names = json.loads(str(z["action_names"]))
+    obj.A, obj.K = len(obj.action_names), vqvae.cfg.codebook_size
+    for k in keys:
+        setattr(obj, k, torch.from_numpy(z[k]))
     return z
+
 
 def _plan(data_dirs, split: str, max_episodes: int):
     "The recordings' game and up to `max_episodes` `split` episodes of each, as (dir, episode entry)."
     dirs = [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
     plan = [(d, e) for d in dirs for e in [e for e in load_index(d)["episodes"] if e["split"] == split][:max_episodes]]
-    if not plan: raise ValueError(f"no {split} episodes in {dirs}")
+    if not plan:
+        raise ValueError(f"no {split} episodes in {dirs}")
     return load_index(dirs[0])["game"], dirs, plan
 
+
 @torch.no_grad()
-def record_branches(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "train", every: int = 8, max_episodes: int = 5,
-                    seed: int = 0, batch: int = 64, progress: bool = True) -> Path:
+def record_branches(
+    data_dirs,
+    vqvae: LatentActionVQVAE,
+    out,
+    split: str = "train",
+    every: int = 8,
+    max_episodes: int = 5,
+    seed: int = 0,
+    batch: int = 64,
+    progress: bool = True,
+) -> Path:
     """Counterfactual transitions from the emulator (see above), written to `out` (.npz, atomically): per branched
     state the frames t-1 and t, the recorded previous action, the codes of t-1 -> t, the codes of t -> t+1 under each
     action, and two second steps (frames t+1 under a random b, then a random c) with their codes."""
-    if not isinstance(every, int) or every <= 0: raise ValueError(f"every must be a positive integer, got {every!r}")
+    if not isinstance(every, int) or every <= 0:
+        raise ValueError(f"every must be a positive integer, got {every!r}")
     game, dirs, plan = _plan(data_dirs, split, max_episodes)
-    rng = np.random.default_rng(seed); enc = lambda a, b, p: vqvae.encode(a, b, p).to(torch.uint8)
+    rng = np.random.default_rng(seed)
+    enc = lambda a, b, p: vqvae.encode(a, b, p).to(torch.uint8)
     keep = {k: [] for k in ("prev", "cur", "act_prev", "pcodes", "codes1", "b2", "c2", "nxt2", "codes2")}
     for d, e in tqdm(plan, desc=f"branch {split} episodes", disable=not progress):
-        acts = load_episode(d, e["id"])["actions"]; env = make_env(game); ale = env.unwrapped.ale
-        obs, _ = env.reset(seed=int(e["seed"])); A = env.action_space.n; pp = prev = obs; a_prev = A   # A = start token
+        acts = load_episode(d, e["id"])["actions"]
+        env = make_env(game)
+        ale = env.unwrapped.ale
+        obs, _ = env.reset(seed=int(e["seed"]))
+        A = env.action_space.n
+        pp = prev = obs
+        a_prev = A  # A = start token
         ep = {k: [] for k in ("pp", "prev", "cur", "act_prev", "nxt1", "b2", "c2", "nxt2", "nxt3")}
         for t, a in enumerate(acts):
             if t > 0 and t % every == every // 2:
-                st = ale.cloneState(); nxt1 = []
-                for b in range(A): ale.restoreState(st); nxt1.append(env.step(b)[0])
+                st = ale.cloneState()
+                nxt1 = []
+                for b in range(A):
+                    ale.restoreState(st)
+                    nxt1.append(env.step(b)[0])
                 nxt1 = np.stack(nxt1)
-                b2 = rng.choice(A, 2, replace=False); c2 = rng.integers(0, A, 2); n3 = []
-                for b, c in zip(b2, c2): ale.restoreState(st); env.step(int(b)); n3.append(env.step(int(c))[0])
+                b2 = rng.choice(A, 2, replace=False)
+                c2 = rng.integers(0, A, 2)
+                n3 = []
+                for b, c in zip(b2, c2):
+                    ale.restoreState(st)
+                    env.step(int(b))
+                    n3.append(env.step(int(c))[0])
                 ale.restoreState(st)
-                for k, v in dict(pp=pp, prev=prev, cur=obs, act_prev=a_prev, nxt1=nxt1, b2=b2, c2=c2,
-                                 nxt2=nxt1[b2], nxt3=np.stack(n3)).items(): ep[k].append(v)
-            pp, prev, a_prev = prev, obs, int(a); obs = env.step(int(a))[0]
+                for k, v in dict(
+                    pp=pp,
+                    prev=prev,
+                    cur=obs,
+                    act_prev=a_prev,
+                    nxt1=nxt1,
+                    b2=b2,
+                    c2=c2,
+                    nxt2=nxt1[b2],
+                    nxt3=np.stack(n3),
+                ).items():
+                    ep[k].append(v)
+            pp, prev, a_prev = prev, obs, int(a)
+            obs = env.step(int(a))[0]
         env.close()
-        if not ep["cur"]: continue
-        ep = {k: torch.from_numpy(np.stack(v)) for k, v in ep.items()}; n = len(ep["cur"])
+        if not ep["cur"]:
+            continue
+        ep = {k: torch.from_numpy(np.stack(v)) for k, v in ep.items()}
+        n = len(ep["cur"])
         for i in range(0, n, batch):
-            s = slice(i, i + batch); m = len(ep["cur"][s]); r = lambda x, k: x.repeat_interleave(k, 0)
+            s = slice(i, i + batch)
+            m = len(ep["cur"][s])
+            r = lambda x, k: x.repeat_interleave(k, 0)
             keep["pcodes"].append(enc(ep["prev"][s], ep["cur"][s], ep["pp"][s]))
-            keep["codes1"].append(enc(r(ep["cur"][s], A), ep["nxt1"][s].flatten(0, 1), r(ep["prev"][s], A)).view(m, A, *vqvae.cfg.grid))
-            keep["codes2"].append(enc(ep["nxt2"][s].flatten(0, 1), ep["nxt3"][s].flatten(0, 1), r(ep["cur"][s], 2)).view(m, 2, *vqvae.cfg.grid))
-        for k in ("prev", "cur", "act_prev", "b2", "c2", "nxt2"): keep[k].append(ep[k])
-    if not keep["cur"]: raise ValueError(f"no {split} episode is long enough to branch every {every} steps")
+            keep["codes1"].append(
+                enc(r(ep["cur"][s], A), ep["nxt1"][s].flatten(0, 1), r(ep["prev"][s], A)).view(m, A, *vqvae.cfg.grid)
+            )
+            keep["codes2"].append(
+                enc(ep["nxt2"][s].flatten(0, 1), ep["nxt3"][s].flatten(0, 1), r(ep["cur"][s], 2)).view(
+                    m, 2, *vqvae.cfg.grid
+                )
+            )
+        for k in ("prev", "cur", "act_prev", "b2", "c2", "nxt2"):
+            keep[k].append(ep[k])
+    if not keep["cur"]:
+        raise ValueError(f"no {split} episode is long enough to branch every {every} steps")
     arrays = {k: torch.cat(v).numpy() for k, v in keep.items()}
-    return atomic_replace(out, lambda tmp: np.savez(tmp, key=_codes_key(vqvae), action_names=json.dumps(action_names(game)),
-                                                    every=every, split=split, dirs=json.dumps([str(d) for d in dirs]),
-                                                    **arrays))
+    return atomic_replace(
+        out,
+        lambda tmp: np.savez(
+            tmp,
+            key=_codes_key(vqvae),
+            action_names=json.dumps(action_names(game)),
+            every=every,
+            split=split,
+            dirs=json.dumps([str(d) for d in dirs]),
+            **arrays,
+        ),
+    )
+
 
 class BranchPairs:
     """The pairs of a `record_branches` file, as `LatentPairs.batch` gives them. Pair `i` of state `i // (A + 2)`:
     the first A are one step under each action, the last 2 the second steps."""
+
     def __init__(self, path, vqvae: LatentActionVQVAE):
-        _open_pairs(self, path, vqvae, "record_branches", ("prev", "cur", "act_prev", "pcodes", "codes1", "b2", "c2", "nxt2", "codes2"))
-    def __len__(self): return len(self.cur) * (self.A + 2)
+        _open_pairs(
+            self,
+            path,
+            vqvae,
+            "record_branches",
+            ("prev", "cur", "act_prev", "pcodes", "codes1", "b2", "c2", "nxt2", "codes2"),
+        )
+
+    def __len__(self):
+        return len(self.cur) * (self.A + 2)
+
     def batch(self, i):
         "(frame t-1, frame t, action, previous codes, codes, previous action) for pair indices `i`."
-        s, k = i // (self.A + 2), i % (self.A + 2); first = k < self.A; j = (k - self.A).clamp(min=0)
+        s, k = i // (self.A + 2), i % (self.A + 2)
+        first = k < self.A
+        j = (k - self.A).clamp(min=0)
         b, c = self.b2[s, j].long(), self.c2[s, j].long()
         f_prev = torch.where(first[:, None, None], self.prev[s], self.cur[s])
         f_cur = torch.where(first[:, None, None], self.cur[s], self.nxt2[s, j])
         action = torch.where(first, k, c)
         prev_codes = torch.where(first[:, None, None], self.pcodes[s].long(), self.codes1[s, b].long())
-        codes = torch.where(first[:, None, None], self.codes1[s, k.clamp(max=self.A - 1)].long(), self.codes2[s, j].long())
+        codes = torch.where(
+            first[:, None, None], self.codes1[s, k.clamp(max=self.A - 1)].long(), self.codes2[s, j].long()
+        )
         prev_action = torch.where(first, self.act_prev[s].long(), b)
         return f_prev, f_cur, action, prev_codes, codes, prev_action
+
     def contrast(self, i):
         "Per pair `i`, the cells `(B, 7, 5)` whose codes differ between the actions tried from its state (none for second steps)."
-        s, k = i // (self.A + 2), i % (self.A + 2); c = self.codes1[s].long()
+        s, k = i // (self.A + 2), i % (self.A + 2)
+        c = self.codes1[s].long()
         return (c != c[:, :1]).any(1) & (k < self.A)[:, None, None]
+
 
 def action_lag(game: str = "Enduro", seed: int = 0, actions=None, steps: int = 400, pair=(3, 2)) -> dict:
     """Share of the steps of a replayed episode at which pressing `pair[0]` instead of `pair[1]` (LEFT vs RIGHT), then
     NOOP, changes the frame one step later (t+1) and two steps later (t+2)."""
-    env = make_env(game); ale = env.unwrapped.ale; env.reset(seed=int(seed)); hits = []
+    env = make_env(game)
+    ale = env.unwrapped.ale
+    env.reset(seed=int(seed))
+    hits = []
     acts = actions if actions is not None else np.ones(steps, np.int64)
     for a in acts[:steps]:
-        st = ale.cloneState(); fr = []
-        for x in pair: ale.restoreState(st); fr.append((env.step(x)[0], env.step(0)[0]))
-        ale.restoreState(st); hits.append([(fr[0][h] != fr[1][h]).any() for h in (0, 1)]); env.step(int(a))
-    env.close(); h = np.array(hits)
-    return dict(steps=len(h), changes_t1=round(float(h[:, 0].mean()), 3), changes_t2=round(float(h[:, 1].mean()), 3),
-                pattern_t1="".join("1" if x else "0" for x in h[:, 0]), pattern_t2="".join("1" if x else "0" for x in h[:, 1]))
+        st = ale.cloneState()
+        fr = []
+        for x in pair:
+            ale.restoreState(st)
+            fr.append((env.step(x)[0], env.step(0)[0]))
+        ale.restoreState(st)
+        hits.append([(fr[0][h] != fr[1][h]).any() for h in (0, 1)])
+        env.step(int(a))
+    env.close()
+    h = np.array(hits)
+    return dict(
+        steps=len(h),
+        changes_t1=round(float(h[:, 0].mean()), 3),
+        changes_t2=round(float(h[:, 1].mean()), 3),
+        pattern_t1="".join("1" if x else "0" for x in h[:, 0]),
+        pattern_t2="".join("1" if x else "0" for x in h[:, 1]),
+    )
 
 # %% ../nbs/04_predictors.ipynb #h002
 @torch.no_grad()
-def record_holds(data_dirs, vqvae: LatentActionVQVAE, out, split: str = "train", every: int = 64, hold: int = 6,
-                 max_episodes: int = 5, batch: int = 64, progress: bool = True) -> Path:
+def record_holds(
+    data_dirs,
+    vqvae: LatentActionVQVAE,
+    out,
+    split: str = "train",
+    every: int = 64,
+    hold: int = 6,
+    max_episodes: int = 5,
+    batch: int = 64,
+    progress: bool = True,
+) -> Path:
     """Every `every` steps of the recorded `split` episodes, each action held for `hold` steps from the saved emulator
     state; written to `out` (.npz, atomically) as a frame table and, per transition, the indices of frames t-1 and t,
     the action, the previous codes and action, and the world model's codes."""
     for k, v in dict(every=every, hold=hold).items():
-        if not isinstance(v, int) or v <= 0: raise ValueError(f"{k} must be a positive integer, got {v!r}")
+        if not isinstance(v, int) or v <= 0:
+            raise ValueError(f"{k} must be a positive integer, got {v!r}")
     game, dirs, plan = _plan(data_dirs, split, max_episodes)
-    frames, trip, meta = [], [], []   # trip: (index of t-1, t, t+1) to encode; meta: (action, previous action, step in branch)
+    frames, trip, meta = (
+        [],
+        [],
+        [],
+    )  # trip: (index of t-1, t, t+1) to encode; meta: (action, previous action, step in branch)
     for d, e in tqdm(plan, desc=f"hold {split} episodes", disable=not progress):
-        acts = load_episode(d, e["id"])["actions"]; env = make_env(game); ale = env.unwrapped.ale
-        obs, _ = env.reset(seed=int(e["seed"])); A = env.action_space.n; pp = prev = obs; a_prev = A
+        acts = load_episode(d, e["id"])["actions"]
+        env = make_env(game)
+        ale = env.unwrapped.ale
+        obs, _ = env.reset(seed=int(e["seed"]))
+        A = env.action_space.n
+        pp = prev = obs
+        a_prev = A
         for t, a in enumerate(acts):
             if t >= 2 and t % every == every // 2 and t + hold < len(acts):
-                st = ale.cloneState(); base = len(frames); frames += [pp, prev, obs]
-                trip.append((base, base + 1, base + 2)); meta.append((-1, a_prev, -1))   # the real t-1 -> t: previous codes
+                st = ale.cloneState()
+                base = len(frames)
+                frames += [pp, prev, obs]
+                trip.append((base, base + 1, base + 2))
+                meta.append((-1, a_prev, -1))  # the real t-1 -> t: previous codes
                 for b in range(A):
-                    ale.restoreState(st); seq = [base + 1, base + 2]
+                    ale.restoreState(st)
+                    seq = [base + 1, base + 2]
                     for k in range(hold):
-                        frames.append(env.step(b)[0]); seq.append(len(frames) - 1)
-                        trip.append((seq[-3], seq[-2], seq[-1])); meta.append((b, a_prev if k == 0 else b, k))
+                        frames.append(env.step(b)[0])
+                        seq.append(len(frames) - 1)
+                        trip.append((seq[-3], seq[-2], seq[-1]))
+                        meta.append((b, a_prev if k == 0 else b, k))
                 ale.restoreState(st)
-            pp, prev, a_prev = prev, obs, int(a); obs = env.step(int(a))[0]
+            pp, prev, a_prev = prev, obs, int(a)
+            obs = env.step(int(a))[0]
         env.close()
-    if not trip: raise ValueError(f"no {split} episode is long enough to hold actions every {every} steps")
-    fr = torch.from_numpy(np.stack(frames)); tr = torch.tensor(trip); meta = torch.tensor(meta)
-    codes = torch.cat([vqvae.encode(fr[tr[i:i + batch, 1]], fr[tr[i:i + batch, 2]], fr[tr[i:i + batch, 0]]).to(torch.uint8)
-                       for i in tqdm(range(0, len(tr), batch), desc="encode", disable=not progress)])
-    real = meta[:, 0] < 0; owner = torch.cumsum(real.long(), 0) - 1   # each transition's state (its real t-1 -> t row)
-    first = torch.nonzero(real)[:, 0]; keep = ~real
-    pidx = torch.where(meta[:, 2] == 0, first[owner], torch.arange(len(tr)) - 1)   # previous codes: real ones, then the branch's
-    arrays = dict(frames=fr.numpy(), i_prev=tr[keep, 0].int().numpy(), i_cur=tr[keep, 1].int().numpy(),
-                  action=meta[keep, 0].to(torch.uint8).numpy(), act_prev=meta[keep, 1].to(torch.uint8).numpy(),
-                  pcodes=codes[pidx[keep]].numpy(), codes=codes[keep].numpy())
-    return atomic_replace(out, lambda tmp: np.savez(tmp, key=_codes_key(vqvae), action_names=json.dumps(action_names(game)),
-                                                    every=every, hold=hold, split=split,
-                                                    dirs=json.dumps([str(d) for d in dirs]), **arrays))
+    if not trip:
+        raise ValueError(f"no {split} episode is long enough to hold actions every {every} steps")
+    fr = torch.from_numpy(np.stack(frames))
+    tr = torch.tensor(trip)
+    meta = torch.tensor(meta)
+    codes = torch.cat(
+        [
+            vqvae.encode(fr[tr[i : i + batch, 1]], fr[tr[i : i + batch, 2]], fr[tr[i : i + batch, 0]]).to(torch.uint8)
+            for i in tqdm(range(0, len(tr), batch), desc="encode", disable=not progress)
+        ]
+    )
+    real = meta[:, 0] < 0
+    owner = torch.cumsum(real.long(), 0) - 1  # each transition's state (its real t-1 -> t row)
+    first = torch.nonzero(real)[:, 0]
+    keep = ~real
+    pidx = torch.where(
+        meta[:, 2] == 0, first[owner], torch.arange(len(tr)) - 1
+    )  # previous codes: real ones, then the branch's
+    arrays = dict(
+        frames=fr.numpy(),
+        i_prev=tr[keep, 0].int().numpy(),
+        i_cur=tr[keep, 1].int().numpy(),
+        action=meta[keep, 0].to(torch.uint8).numpy(),
+        act_prev=meta[keep, 1].to(torch.uint8).numpy(),
+        pcodes=codes[pidx[keep]].numpy(),
+        codes=codes[keep].numpy(),
+    )
+    return atomic_replace(
+        out,
+        lambda tmp: np.savez(
+            tmp,
+            key=_codes_key(vqvae),
+            action_names=json.dumps(action_names(game)),
+            every=every,
+            hold=hold,
+            split=split,
+            dirs=json.dumps([str(d) for d in dirs]),
+            **arrays,
+        ),
+    )
+
 
 class HoldPairs:
     "The transitions of a `record_holds` file, as `LatentPairs.batch` gives them."
+
     def __init__(self, path, vqvae: LatentActionVQVAE):
-        z = _open_pairs(self, path, vqvae, "record_holds", ("frames", "i_prev", "i_cur", "action", "act_prev", "pcodes", "codes"))
+        z = _open_pairs(
+            self, path, vqvae, "record_holds", ("frames", "i_prev", "i_cur", "action", "act_prev", "pcodes", "codes")
+        )
         self.hold = int(z["hold"])
-    def __len__(self): return len(self.codes)
+
+    def __len__(self):
+        return len(self.codes)
+
     def batch(self, i):
         "(frame t-1, frame t, action, previous codes, codes, previous action) for pair indices `i`."
-        return (self.frames[self.i_prev[i].long()], self.frames[self.i_cur[i].long()], self.action[i].long(),
-                self.pcodes[i].long(), self.codes[i].long(), self.act_prev[i].long())
+        return (
+            self.frames[self.i_prev[i].long()],
+            self.frames[self.i_cur[i].long()],
+            self.action[i].long(),
+            self.pcodes[i].long(),
+            self.codes[i].long(),
+            self.act_prev[i].long(),
+        )
+
     def contrast(self, i):
         "Per pair `i`, the cells `(B, 7, 5)` whose codes differ between the actions held from its state, at the same step."
-        c = self.codes.view(-1, self.A, self.hold, *self.codes.shape[1:])[i // (self.A * self.hold), :, i % self.hold].long()
+        c = self.codes.view(-1, self.A, self.hold, *self.codes.shape[1:])[
+            i // (self.A * self.hold), :, i % self.hold
+        ].long()
         return (c != c[:, :1]).any(1)
+
 
 @torch.no_grad()
 def hold_contrast(model, hp: HoldPairs, a: int, b: int) -> list[dict]:
     """Actions `a` vs `b` held from the same states of `hp`, per step of the hold: the share of positions where their
     true codes differ, the model's accuracy there (under a and under b), and the share of those positions where its own
     predictions for a and b differ (1: it always answers the two actions differently)."""
-    model.eval(); S = len(hp) // (hp.A * hp.hold); out = []
+    model.eval()
+    S = len(hp) // (hp.A * hp.hold)
+    out = []
     for k in range(hp.hold):
         (fa, fb), pred = [torch.arange(S) * hp.A * hp.hold + x * hp.hold + k for x in (a, b)], {}
         for x, i in ((a, fa), (b, fb)):
-            fp, fc, act, pc, codes, pa = hp.batch(i); pred[x] = (model(act, fp, fc, pc, pa).argmax(1), codes)
+            fp, fc, act, pc, codes, pa = hp.batch(i)
+            pred[x] = (model(act, fp, fc, pc, pa).argmax(1), codes)
         diff = pred[a][1] != pred[b][1]
-        out.append(dict(step=k, codes_differ=round(diff.float().mean().item(), 3),
-                        acc_there=[round((pred[x][0] == pred[x][1])[diff].float().mean().item(), 3) for x in (a, b)],
-                        predictions_differ=round((pred[a][0] != pred[b][0])[diff].float().mean().item(), 3)))
+        out.append(
+            dict(
+                step=k,
+                codes_differ=round(diff.float().mean().item(), 3),
+                acc_there=[round((pred[x][0] == pred[x][1])[diff].float().mean().item(), 3) for x in (a, b)],
+                predictions_differ=round((pred[a][0] != pred[b][0])[diff].float().mean().item(), 3),
+            )
+        )
     return out
 
 # %% ../nbs/04_predictors.ipynb #c008
 class ActionToLatentMLP(nn.Module):
     "The seed's action-only model: one-hot(action) -> 512 -> 256 -> n_codes x K logits."
+
     def __init__(self, n_actions: int = 9, grid=(7, 5), K: int = 256, dropout: float = 0.2):
         super().__init__()
         self.n_actions, self.grid, self.K = n_actions, tuple(grid), K
-        self.net = nn.Sequential(nn.Linear(n_actions, 512), nn.ReLU(), nn.Dropout(dropout), nn.Linear(512, 256), nn.ReLU(),
-                                 nn.Dropout(dropout), nn.Linear(256, grid[0] * grid[1] * K))
+        self.net = nn.Sequential(
+            nn.Linear(n_actions, 512),
+            nn.ReLU(),
+            nn.Dropout(dropout),
+            nn.Linear(512, 256),
+            nn.ReLU(),
+            nn.Dropout(dropout),
+            nn.Linear(256, grid[0] * grid[1] * K),
+        )
+
     def forward(self, action, *state) -> torch.Tensor:
         "Logits `(B, K, 7, 5)`; any state arguments are ignored."
         x = F.one_hot(action.long(), self.n_actions).float()
         return self.net(x).view(-1, *self.grid, self.K).permute(0, 3, 1, 2)
 
-def _block(ci, co, s=1): return nn.Sequential(nn.Conv2d(ci, co, 3, s, 1), nn.GroupNorm(min(8, co // 4), co), nn.SiLU())
+
+def _block(ci, co, s=1):
+    return nn.Sequential(nn.Conv2d(ci, co, 3, s, 1), nn.GroupNorm(min(8, co // 4), co), nn.SiLU())
+
 
 class ActionStateToLatent(nn.Module):
     """Ours: (frame t-1, frame t, action, previous codes, previous action) -> logits `(B, K, 7, 5)` of the next
     transition's codes. The actions enter at every level as learned per-channel offsets; `prev_action=False` gives the
     model without the previous action (checkpoints from before it)."""
-    def __init__(self, n_actions: int = 9, grid=(7, 5), K: int = 256, channels=(32, 64, 96, 128), emb: int = 32,
-                 prev_action: bool = True):
+
+    def __init__(
+        self,
+        n_actions: int = 9,
+        grid=(7, 5),
+        K: int = 256,
+        channels=(32, 64, 96, 128),
+        emb: int = 32,
+        prev_action: bool = True,
+    ):
         super().__init__()
         self.n_actions, self.grid, self.K, self.prev_action = n_actions, tuple(grid), K, prev_action
         c0, c1, c2, c3 = channels
         self.act = nn.ModuleList([nn.Embedding(n_actions, c) for c in (c0, c1, c2, c3)])
-        if prev_action:   # n_actions = "no previous step" (episode start); zero at first: the model starts without it
+        if prev_action:  # n_actions = "no previous step" (episode start); zero at first: the model starts without it
             self.act_prev = nn.ModuleList([nn.Embedding(n_actions + 1, c) for c in (c0, c1, c2, c3)])
-            for e in self.act_prev: nn.init.zeros_(e.weight)
-        self.prev = nn.Embedding(K + 1, emb)    # K = "no previous step" (episode start)
+            for e in self.act_prev:
+                nn.init.zeros_(e.weight)
+        self.prev = nn.Embedding(K + 1, emb)  # K = "no previous step" (episode start)
         self.l0, self.l1, self.l2, self.l3 = _block(32, c0), _block(c0, c1, 2), _block(c1, c2, 2), _block(c2, c3, 2)
         self.mid = nn.Sequential(_block(c3 + emb, c3), _block(c3, c3))
         self.head = nn.Conv2d(c3, K, 1)
@@ -275,13 +495,16 @@ class ActionStateToLatent(nn.Module):
 
     def forward(self, action, f_prev, f_cur, prev_codes, prev_action=None) -> torch.Tensor:
         "`prev_action` `(B,)`: the action of the step before (None or `n_actions`: none, as at an episode start)."
-        a = action.long(); x = torch.cat([self._s2d(f_prev), self._s2d(f_cur)], 1)
+        a = action.long()
+        x = torch.cat([self._s2d(f_prev), self._s2d(f_cur)], 1)
         pa = torch.full_like(a, self.n_actions) if prev_action is None else torch.as_tensor(prev_action).long()
         for k, layer in enumerate((self.l0, self.l1, self.l2, self.l3)):
             x = layer(x) + self.act[k](a)[:, :, None, None]
-            if self.prev_action: x = x + self.act_prev[k](pa)[:, :, None, None]
+            if self.prev_action:
+                x = x + self.act_prev[k](pa)[:, :, None, None]
         x = self.mid(torch.cat([x, self.prev(prev_codes).permute(0, 3, 1, 2)], 1))
         return self.head(x)
+
 
 PREDICTORS = {"action": ActionToLatentMLP, "state": ActionStateToLatent}
 
@@ -290,7 +513,8 @@ def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None)
     "Codes `(B, 7, 5)` from logits `(B, K, 7, 5)`: argmax at T=0, else independent samples from softmax(logits/T)."
     if not isinstance(temperature, (int, float)) or math.isnan(temperature) or temperature < 0:
         raise ValueError(f"temperature must be a number >= 0 (0 = argmax), got {temperature!r}")
-    if temperature == 0: return logits.argmax(1)
+    if temperature == 0:
+        return logits.argmax(1)
     B, K, h, w = logits.shape
     p = F.softmax(logits.permute(0, 2, 3, 1).reshape(-1, K) / temperature, -1)
     return torch.multinomial(p, 1, generator=generator).view(B, h, w)
@@ -299,17 +523,27 @@ def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None)
 def load_predictor(path) -> nn.Module:
     "A predictor from a checkpoint, loaded strictly and safely, in eval mode, channels-last (see `load_vqvae`)."
     ck = read_checkpoint(path, "predictor")
-    cfg = dict(ck["config"]); kind = cfg.pop("model")
-    if kind not in PREDICTORS: raise ValueError(f"{path}: unknown predictor model {kind!r}")
-    if kind == "state": cfg.setdefault("prev_action", False)   # checkpoints from before the previous-action input
-    m = PREDICTORS[kind](**cfg); load_state_strict(m, ck["state_dict"], path)
+    cfg = dict(ck["config"])
+    kind = cfg.pop("model")
+    if kind not in PREDICTORS:
+        raise ValueError(f"{path}: unknown predictor model {kind!r}")
+    if kind == "state":
+        cfg.setdefault("prev_action", False)  # checkpoints from before the previous-action input
+    m = PREDICTORS[kind](**cfg)
+    load_state_strict(m, ck["state_dict"], path)
     m.card, m.kind = ck.get("card", {}), kind
     return m.eval().to(memory_format=torch.channels_last)
 
+
 def _cfg(model) -> dict:
     kind = "action" if isinstance(model, ActionToLatentMLP) else "state"
-    return dict(model=kind, n_actions=model.n_actions, grid=list(model.grid), K=model.K,
-                **({} if kind == "action" else dict(prev_action=model.prev_action)))
+    return dict(
+        model=kind,
+        n_actions=model.n_actions,
+        grid=list(model.grid),
+        K=model.K,
+        **({} if kind == "action" else dict(prev_action=model.prev_action)),
+    )
 
 # %% ../nbs/04_predictors.ipynb #c016
 @torch.no_grad()
@@ -317,45 +551,88 @@ def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128
     """Token accuracy (overall and per action) and, with `psnr_frames`, one-step PSNR of decoded argmax codes on pairs
     `idx` of `lp` (a `LatentPairs`, or a `BranchPairs` or `HoldPairs` with `psnr_frames=False`). For the latter two also
     `contrast_acc`: the accuracy on the cells where the actions from the same state lead to different codes (`contrast`)."""
-    model.eval(); idx = torch.arange(len(lp)) if idx is None else idx
+    model.eval()
+    idx = torch.arange(len(lp)) if idx is None else idx
     hits, acts, se_pred, se_copy, n_pix, c_hit, c_n = [], [], 0.0, 0.0, 0, 0, 0
     for i in range(0, len(idx), batch):
-        fp, fc, a, pc, codes, pa = lp.batch(idx[i:i + batch])
+        fp, fc, a, pc, codes, pa = lp.batch(idx[i : i + batch])
         pred = model(a, fp, fc, pc, pa).argmax(1)
-        hits.append((pred == codes).float().mean((1, 2))); acts.append(a)
-        if hasattr(lp, "contrast"): m = lp.contrast(idx[i:i + batch]); c_hit += ((pred == codes) & m).sum().item(); c_n += m.sum().item()
-        if not psnr_frames: continue
-        nxt = lp.fp.frames[lp.fp.starts[idx[i:i + batch]] + 1].float() / 255
+        hits.append((pred == codes).float().mean((1, 2)))
+        acts.append(a)
+        if hasattr(lp, "contrast"):
+            m = lp.contrast(idx[i : i + batch])
+            c_hit += ((pred == codes) & m).sum().item()
+            c_n += m.sum().item()
+        if not psnr_frames:
+            continue
+        nxt = lp.fp.frames[lp.fp.starts[idx[i : i + batch]] + 1].float() / 255
         se_pred += F.mse_loss(vqvae.decode(fc, pred, fp).clamp(0, 1), nxt, reduction="sum").item()
-        se_copy += F.mse_loss(fc.float() / 255, nxt, reduction="sum").item(); n_pix += nxt.numel()
+        se_copy += F.mse_loss(fc.float() / 255, nxt, reduction="sum").item()
+        n_pix += nxt.numel()
     hits, acts = torch.cat(hits), torch.cat(acts)
-    per = {lp.action_names[k]: round(hits[acts == k].mean().item(), 4) for k in range(model.n_actions) if (acts == k).any()}
+    per = {
+        lp.action_names[k]: round(hits[acts == k].mean().item(), 4)
+        for k in range(model.n_actions)
+        if (acts == k).any()
+    }
     out = dict(token_acc=round(hits.mean().item(), 4), token_acc_per_action=per, pairs=len(idx))
-    if hasattr(lp, "contrast"): out["contrast_acc"] = round(c_hit / max(c_n, 1), 4)
-    if psnr_frames: out.update(pred_psnr=round(psnr(se_pred / n_pix), 2), copy_psnr=round(psnr(se_copy / n_pix), 2))
+    if hasattr(lp, "contrast"):
+        out["contrast_acc"] = round(c_hit / max(c_n, 1), 4)
+    if psnr_frames:
+        out.update(pred_psnr=round(psnr(se_pred / n_pix), 2), copy_psnr=round(psnr(se_copy / n_pix), 2))
     return out
+
 
 @torch.no_grad()
 def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: int = 16) -> float:
     """PSNR at `horizon` of open-loop rollouts (argmax codes, decoded frames fed back as uint8) that end at pairs `idx`
     of `lp`, following the recorded actions from the real frames `horizon` steps earlier (`history >= horizon`)."""
-    model.eval(); se, n = 0.0, 0
+    model.eval()
+    se, n = 0.0, 0
     for b in range(0, len(idx), batch):
-        j = idx[b:b + batch]; win = lp.fp.window(j, horizon - 1); first = j - horizon + 1   # frames t-h ... t+1
+        j = idx[b : b + batch]
+        win = lp.fp.window(j, horizon - 1)
+        first = j - horizon + 1  # frames t-h ... t+1
         prev, cur = win[:, 0], win[:, 1]
-        _, _, _, pc, _, pa = lp.batch(first)   # the codes and action of the step before the first
+        _, _, _, pc, _, pa = lp.batch(first)  # the codes and action of the step before the first
         for s in range(horizon):
-            a = lp.fp.actions[first + s]; pc = model(a, prev, cur, pc, pa).argmax(1); pa = a
+            a = lp.fp.actions[first + s]
+            pc = model(a, prev, cur, pc, pa).argmax(1)
+            pa = a
             prev, cur = cur, to_u8(vqvae.decode(cur, pc, prev))
-        se += F.mse_loss(cur.float() / 255, win[:, -1].float() / 255, reduction="sum").item(); n += cur.numel()
+        se += F.mse_loss(cur.float() / 255, win[:, -1].float() / 255, reduction="sum").item()
+        n += cur.numel()
     return psnr(se / n)
 
 # %% ../nbs/04_predictors.ipynb #c018
-def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, model="state", steps=30, batch_size=16,
-                    lr=1e-3, max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0,
-                    threads=None, progress=True, vqvae=None, cache_dir=None, frames_dir=None, init_from=None,
-                    self_rollout: int = 0, rollout_horizon: int = 15, branches=None, branch_frac: float = 0.5,
-                    holds=None, hold_frac: float = 0.0, contrast_weight: float = 0.0) -> dict:
+def train_predictor(
+    run_dir="runs/pred_tiny",
+    vqvae_path=None,
+    data_dirs=None,
+    model="state",
+    steps=30,
+    batch_size=16,
+    lr=1e-3,
+    max_frames=None,
+    val_pairs=64,
+    eval_every=15,
+    ckpt_every=15,
+    resume=True,
+    seed=0,
+    threads=None,
+    progress=True,
+    vqvae=None,
+    cache_dir=None,
+    frames_dir=None,
+    init_from=None,
+    self_rollout: int = 0,
+    rollout_horizon: int = 15,
+    branches=None,
+    branch_frac: float = 0.5,
+    holds=None,
+    hold_frac: float = 0.0,
+    contrast_weight: float = 0.0,
+) -> dict:
     """Train (or resume) an action-to-latent predictor on the world model's codes; returns the last validation metrics.
     The encoded pairs are cached in `cache_dir` (default `run_dir`), so runs on the same world model can share them;
     `frames_dir` keeps the frames in a memory-mapped cache there instead of RAM (see `FramePairs`).
@@ -374,76 +651,124 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
     codes of only a few cells (`contrast`); `contrast_weight` > 0 weighs those cells 1 + `contrast_weight` in the loss,
     and validation logs the accuracy there (`branch_contrast_acc`, `hold_contrast_acc`)."""
     params = {k: v for k, v in locals().items() if k != "vqvae"}
-    params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
+    params = json.loads(json.dumps(params, default=str))  # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
-        if not isinstance(params[k], int) or params[k] <= 0: raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
-    if model not in PREDICTORS: raise ValueError(f"unknown predictor {model!r}; choose from {', '.join(PREDICTORS)}")
-    if not isinstance(self_rollout, int) or self_rollout < 0: raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
-    if not contrast_weight >= 0: raise ValueError(f"contrast_weight must be >= 0, got {contrast_weight!r}")
-    if not 0 <= branch_frac < 1: raise ValueError(f"branch_frac must be in [0, 1), got {branch_frac!r}")
+        if not isinstance(params[k], int) or params[k] <= 0:
+            raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
+    if model not in PREDICTORS:
+        raise ValueError(f"unknown predictor {model!r}; choose from {', '.join(PREDICTORS)}")
+    if not isinstance(self_rollout, int) or self_rollout < 0:
+        raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
+    if not contrast_weight >= 0:
+        raise ValueError(f"contrast_weight must be >= 0, got {contrast_weight!r}")
+    if not 0 <= branch_frac < 1:
+        raise ValueError(f"branch_frac must be in [0, 1), got {branch_frac!r}")
     if not 0 <= hold_frac < 1 or branch_frac * bool(branches) + hold_frac >= 1:
         raise ValueError(f"hold_frac must be in [0, 1) and leave recorded pairs beside branch_frac, got {hold_frac!r}")
-    if threads: torch.set_num_threads(threads)
-    run = Path(run_dir); run.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(seed); rng = np.random.default_rng(seed)
+    if threads:
+        torch.set_num_threads(threads)
+    run = Path(run_dir)
+    run.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
     if vqvae is None:
-        if vqvae_path is None: raise ValueError("give vqvae_path (the world model whose codes to predict)")
+        if vqvae_path is None:
+            raise ValueError("give vqvae_path (the world model whose codes to predict)")
         vqvae = load_vqvae(vqvae_path)
     data_dirs = tiny_data(run, data_dirs, max_episode_steps=60, shard_len=30)
     cache = Path(cache_dir) if cache_dir else run
-    train = LatentPairs(data_dirs, vqvae, "train", max_frames, cache_dir=cache, progress=progress, frames_dir=frames_dir)
+    train = LatentPairs(
+        data_dirs, vqvae, "train", max_frames, cache_dir=cache, progress=progress, frames_dir=frames_dir
+    )
     val = LatentPairs(data_dirs, vqvae, "val", None, cache_dir=cache, progress=progress, frames_dir=frames_dir)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
     net = PREDICTORS[model](n_actions=train.n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
     if init_from:
         sd = read_checkpoint(init_from, "predictor")["state_dict"]
-        new = {k: torch.zeros_like(v) for k, v in net.state_dict().items() if k.startswith("act_prev.") and k not in sd}
-        load_state_strict(net, {**sd, **new}, init_from)   # strict: only the previous-action embeddings may be new
+        new = {
+            k: torch.zeros_like(v) for k, v in net.state_dict().items() if k.startswith("act_prev.") and k not in sd
+        }
+        load_state_strict(net, {**sd, **new}, init_from)  # strict: only the previous-action embeddings may be new
     bp = BranchPairs(Path(branches) / "branches_train.npz", vqvae) if branches else None
-    bv = BranchPairs(Path(branches) / "branches_val.npz", vqvae) if branches and (Path(branches) / "branches_val.npz").exists() else None
-    bvi = torch.from_numpy(np.linspace(0, len(bv) - 1, min(2 * val_pairs, len(bv))).round().astype(np.int64)) if bv else None
+    bv = (
+        BranchPairs(Path(branches) / "branches_val.npz", vqvae)
+        if branches and (Path(branches) / "branches_val.npz").exists()
+        else None
+    )
+    bvi = (
+        torch.from_numpy(np.linspace(0, len(bv) - 1, min(2 * val_pairs, len(bv))).round().astype(np.int64))
+        if bv
+        else None
+    )
     hp = HoldPairs(Path(holds) / "holds_train.npz", vqvae) if holds and hold_frac > 0 else None
-    hv = HoldPairs(Path(holds) / "holds_val.npz", vqvae) if holds and (Path(holds) / "holds_val.npz").exists() else None
-    hvi = torch.from_numpy(np.linspace(0, len(hv) - 1, min(2 * val_pairs, len(hv))).round().astype(np.int64)) if hv else None
+    hv = (
+        HoldPairs(Path(holds) / "holds_val.npz", vqvae) if holds and (Path(holds) / "holds_val.npz").exists() else None
+    )
+    hvi = (
+        torch.from_numpy(np.linspace(0, len(hv) - 1, min(2 * val_pairs, len(hv))).round().astype(np.int64))
+        if hv
+        else None
+    )
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
-    rw = torch.nonzero(val.fp.history >= rollout_horizon)[:, 0]   # validation rollouts: 32 spread over the val episodes
+    rw = torch.nonzero(val.fp.history >= rollout_horizon)[:, 0]  # validation rollouts: 32 spread over the val episodes
     rwi = rw[torch.linspace(0, len(rw) - 1, min(32, len(rw))).round().long()] if len(rw) else None
     eligible = torch.nonzero(train.fp.history >= self_rollout + 1)[:, 0] if self_rollout else None
-    select = "rollout_psnr" if self_rollout and rwi is not None else "token_acc"   # what picks the best checkpoint
+    select = "rollout_psnr" if self_rollout and rwi is not None else "token_acc"  # what picks the best checkpoint
     step, elapsed, best = 0, 0.0, -1.0
     if resume and (run / "last.pt").exists():
-        ck = read_checkpoint(run / "last.pt", "predictor"); load_state_strict(net, ck["state_dict"], run / "last.pt")
-        opt.load_state_dict(ck["optimizer"]); step, elapsed, best = ck["step"], ck["elapsed"], ck["best"]
-        rng = np.random.default_rng(seed + step); print(f"resumed at step {step}")
-    data_card = dict(dirs=[str(d) for d in data_dirs], train_pairs=len(train), val_pairs=len(vi),
-                     train_episodes=len(train.fp.episodes), val_episodes=len(val.fp.episodes),
-                     vqvae=str(vqvae_path), action_counts=np.bincount(train.fp.actions.numpy(), minlength=net.n_actions).tolist(),
-                     train_code_counts=np.bincount(train.codes.numpy().ravel(), minlength=vqvae.cfg.codebook_size).tolist(),
-                     **{f"train_{k}": v for k, v in codebook_stats(train.codes.numpy(), vqvae.cfg.codebook_size).items()})
+        ck = read_checkpoint(run / "last.pt", "predictor")
+        load_state_strict(net, ck["state_dict"], run / "last.pt")
+        opt.load_state_dict(ck["optimizer"])
+        step, elapsed, best = ck["step"], ck["elapsed"], ck["best"]
+        rng = np.random.default_rng(seed + step)
+        print(f"resumed at step {step}")
+    data_card = dict(
+        dirs=[str(d) for d in data_dirs],
+        train_pairs=len(train),
+        val_pairs=len(vi),
+        train_episodes=len(train.fp.episodes),
+        val_episodes=len(val.fp.episodes),
+        vqvae=str(vqvae_path),
+        action_counts=np.bincount(train.fp.actions.numpy(), minlength=net.n_actions).tolist(),
+        train_code_counts=np.bincount(train.codes.numpy().ravel(), minlength=vqvae.cfg.codebook_size).tolist(),
+        **{f"train_{k}": v for k, v in codebook_stats(train.codes.numpy(), vqvae.cfg.codebook_size).items()},
+    )
     lr_at = lambda s: lr * min(1, (s + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
     metrics, t_last = {}, time.time()
+
     def validate():
         m = evaluate_predictor(net, vqvae, val, vi)
         for k, pairs, idx in (("branch", bv, bvi), ("hold", hv, hvi)):
             if pairs is not None:
-                e = evaluate_predictor(net, vqvae, pairs, idx, psnr_frames=False); m[f"{k}_acc"], m[f"{k}_contrast_acc"] = e["token_acc"], e["contrast_acc"]
-        if rwi is not None: m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, rollout_horizon), 2)
+                e = evaluate_predictor(net, vqvae, pairs, idx, psnr_frames=False)
+                m[f"{k}_acc"], m[f"{k}_contrast_acc"] = e["token_acc"], e["contrast_acc"]
+        if rwi is not None:
+            m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, rollout_horizon), 2)
         return m
-    if init_from and step == 0:   # a fine-tune logs where it starts
-        with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(dict(step=0, train_seconds=0.0, **validate())) + "\n")
+
+    if init_from and step == 0:  # a fine-tune logs where it starts
+        with open(run / "metrics.jsonl", "a") as f:
+            f.write(json.dumps(dict(step=0, train_seconds=0.0, **validate())) + "\n")
     bar = tqdm(total=steps, initial=step, desc=f"train {model}", disable=not progress, mininterval=2)
     while step < steps:
         net.train()
-        for g in opt.param_groups: g["lr"] = lr_at(step)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step)
         k = int(rng.integers(0, self_rollout + 1)) if self_rollout else 0
-        nb = round(batch_size * branch_frac) if bp is not None else 0   # counterfactual pairs in this batch
-        nh = round(batch_size * hold_frac) if hp is not None else 0     # held-action pairs
-        i = (torch.from_numpy(rng.integers(0, len(train), batch_size - nb - nh)) if k == 0 else
-             eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size - nb - nh))])
-        fp, fc, a, pc, codes, pa = train.batch(i); w = torch.ones(codes.shape)   # per-cell loss weights
-        if k:   # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
+        nb = round(batch_size * branch_frac) if bp is not None else 0  # counterfactual pairs in this batch
+        nh = round(batch_size * hold_frac) if hp is not None else 0  # held-action pairs
+        i = (
+            torch.from_numpy(rng.integers(0, len(train), batch_size - nb - nh))
+            if k == 0
+            else eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size - nb - nh))]
+        )
+        fp, fc, a, pc, codes, pa = train.batch(i)
+        w = torch.ones(codes.shape)  # per-cell loss weights
+        if k:  # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
             win = train.fp.window(i, k)[:, :-1]
-            ctx = torch.cat([win[:, :2], free_run(vqvae, win, train.codes[i[:, None] + torch.arange(-k, 0)].long())], 1)
+            ctx = torch.cat(
+                [win[:, :2], free_run(vqvae, win, train.codes[i[:, None] + torch.arange(-k, 0)].long())], 1
+            )
             fp, fc = ctx[:, -2], ctx[:, -1]
         if nb:
             j = torch.from_numpy(rng.integers(0, len(bp), nb))
@@ -453,30 +778,64 @@ def train_predictor(run_dir="runs/pred_tiny", vqvae_path=None, data_dirs=None, m
             j = torch.from_numpy(rng.integers(0, len(hp), nh))
             fp, fc, a, pc, codes, pa = (torch.cat([x, y]) for x, y in zip((fp, fc, a, pc, codes, pa), hp.batch(j)))
             w = torch.cat([w, 1 + contrast_weight * hp.contrast(j).float()])
-        loss = (F.cross_entropy(net(a, fp, fc, pc, pa), codes, reduction="none") * w).sum() / w.sum()   # = the mean CE at weight 0
-        opt.zero_grad(set_to_none=True); loss.backward(); torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0); opt.step()
-        step += 1; now = time.time(); elapsed += now - t_last; t_last = now
-        bar.update(1); bar.set_postfix(ce=f"{loss.item():.3f}", refresh=False)
+        loss = (
+            F.cross_entropy(net(a, fp, fc, pc, pa), codes, reduction="none") * w
+        ).sum() / w.sum()  # = the mean CE at weight 0
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        step += 1
+        now = time.time()
+        elapsed += now - t_last
+        t_last = now
+        bar.update(1)
+        bar.set_postfix(ce=f"{loss.item():.3f}", refresh=False)
         if step % eval_every == 0 or step == steps:
             metrics = dict(step=step, train_seconds=round(elapsed, 1), train_ce=loss.item(), **validate())
-            with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(metrics) + "\n")
+            with open(run / "metrics.jsonl", "a") as f:
+                f.write(json.dumps(metrics) + "\n")
             if metrics[select] > best:
                 best = metrics[select]
-                save_checkpoint(run / "best.pt", "predictor", _cfg(net), net,
-                                card=dict(metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1)))
+                save_checkpoint(
+                    run / "best.pt",
+                    "predictor",
+                    _cfg(net),
+                    net,
+                    card=dict(
+                        metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1)
+                    ),
+                )
             t_last = time.time()
         if step % ckpt_every == 0 or step == steps:
-            save_checkpoint(run / "last.pt", "predictor", _cfg(net), net, card=dict(step=step), optimizer=opt.state_dict(),
-                            step=step, elapsed=elapsed, best=best)
+            save_checkpoint(
+                run / "last.pt",
+                "predictor",
+                _cfg(net),
+                net,
+                card=dict(step=step),
+                optimizer=opt.state_dict(),
+                step=step,
+                elapsed=elapsed,
+                best=best,
+            )
             t_last = time.time()
     bar.close()
     return dict(metrics, **{f"best_{select}": best}, run_dir=str(run))
 
+
 def publish_predictor(run_dir, dest, overwrite: bool = False, note: str = "", half: bool = False) -> Path:
     "Copy a run's best predictor (weights + card) to `dest`; refuses to overwrite unless `overwrite`."
     dest = Path(dest)
-    if dest.exists() and not overwrite: raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
-    ck = read_checkpoint(Path(run_dir) / "best.pt", "predictor"); m = load_predictor(Path(run_dir) / "best.pt")
-    card = dict(ck.get("card", {}), published_from=str(Path(run_dir) / "best.pt"), note=note,
-                params=sum(p.numel() for p in m.parameters()), hardware="2 CPU cores, no GPU")
+    if dest.exists() and not overwrite:
+        raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
+    ck = read_checkpoint(Path(run_dir) / "best.pt", "predictor")
+    m = load_predictor(Path(run_dir) / "best.pt")
+    card = dict(
+        ck.get("card", {}),
+        published_from=str(Path(run_dir) / "best.pt"),
+        note=note,
+        params=sum(p.numel() for p in m.parameters()),
+        hardware="2 CPU cores, no GPU",
+    )
     return save_checkpoint(dest, "predictor", ck["config"], m, card=card, half=half)

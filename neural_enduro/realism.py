@@ -20,27 +20,31 @@ def downsample2(frames) -> torch.Tensor:
     x = torch.as_tensor(frames).float()[:, None] / 255
     return F.avg_pool2d(x, 2)[:, 0]
 
+
 def nearest_psnr(queries, bank, query_groups=None, bank_groups=None, chunk: int = 256) -> torch.Tensor:
     """PSNR (dB) of each query frame to its nearest neighbour among the `bank` frames, both uint8 `(N, H, W)`, compared
     at half resolution. With groups (episode ids), a query is never matched to a bank frame of its own group."""
     q = downsample2(queries).flatten(1).double()
     b = downsample2(bank).flatten(1).double()
-    if len(b) == 0: raise ValueError("nearest_psnr needs a non-empty bank of real frames")
+    if len(b) == 0:
+        raise ValueError("nearest_psnr needs a non-empty bank of real frames")
     b2 = (b * b).sum(1)
     out = []
     for i in range(0, len(q), chunk):
-        qi = q[i:i + chunk]
+        qi = q[i : i + chunk]
         d = (qi * qi).sum(1, keepdim=True) - 2 * qi @ b.T + b2
         if query_groups is not None:
-            same = torch.as_tensor(query_groups)[i:i + chunk, None] == torch.as_tensor(bank_groups)[None]
-            if same.all(1).any(): raise ValueError("a query's group holds the whole bank: no other episode to match")
+            same = torch.as_tensor(query_groups)[i : i + chunk, None] == torch.as_tensor(bank_groups)[None]
+            if same.all(1).any():
+                raise ValueError("a query's group holds the whole bank: no other episode to match")
             d = d.masked_fill(same, math.inf)
         mse = d.min(1).values.clamp_min(1e-12) / q.shape[1]
         out.append(10 * torch.log10(1 / mse))
     return torch.cat(out).float()
 
 # %% ../nbs/05a_realism.ipynb #r013
-EDGE_THRESHOLD = 0.1   # gradient magnitude, pixels in [0, 1]: road lines, cars and digits stand out; gray blur does not
+EDGE_THRESHOLD = 0.1  # gradient magnitude, pixels in [0, 1]: road lines, cars and digits stand out; gray blur does not
+
 
 def edge_count(frames, threshold: float = EDGE_THRESHOLD) -> torch.Tensor:
     "Strong-edge pixels of each uint8 frame `(N, H, W)`: forward-difference gradient magnitude over `threshold`."
@@ -49,6 +53,7 @@ def edge_count(frames, threshold: float = EDGE_THRESHOLD) -> torch.Tensor:
     gy = x[:, 1:, :-1] - x[:, :-1, :-1]
     return ((gx * gx + gy * gy).sqrt() > threshold).flatten(1).sum(1)
 
+
 def mean_abs_change(prev, cur) -> torch.Tensor:
     "Mean absolute change per frame from uint8 `prev` to `cur` `(N, H, W)`, pixels in [0, 1]."
     return (torch.as_tensor(cur).float() - torch.as_tensor(prev).float()).abs().flatten(1).mean(1) / 255
@@ -56,6 +61,7 @@ def mean_abs_change(prev, cur) -> torch.Tensor:
 # %% ../nbs/05a_realism.ipynb #r016
 class FrameClassifier(nn.Module):
     "A small CNN on half-resolution frames: one logit, > 0 for 'neural'."
+
     def __init__(self, width: int = 16):
         super().__init__()
         chans = [1, width, 2 * width, 4 * width, 4 * width]
@@ -68,15 +74,18 @@ class FrameClassifier(nn.Module):
     def forward(self, x):
         return self.head(self.body(x)).squeeze(1)
 
+
 def c2st(neural, real, held_out, steps: int = 400, batch: int = 64, lr: float = 1e-3, seed: int = 0) -> dict:
     """Classifier two-sample test on uint8 frames `(N, H, W)`: train `FrameClassifier` to tell `neural` from `real` on
     the frames where `held_out` `(N,)` is False, score it on the others.
     0.5: indistinguishable; 1.0: always told apart."""
     held = torch.as_tensor(held_out, dtype=torch.bool)
     if len(neural) != len(real) or len(held) != len(real):
-        raise ValueError(f"c2st needs as many neural as real frames and held_out flags, "
-                         f"got {len(neural)}, {len(real)}, {len(held)}")
-    if held.all() or not held.any(): raise ValueError("c2st needs both training and held-out frames")
+        raise ValueError(
+            f"c2st needs as many neural as real frames and held_out flags, got {len(neural)}, {len(real)}, {len(held)}"
+        )
+    if held.all() or not held.any():
+        raise ValueError("c2st needs both training and held-out frames")
     x = torch.cat([downsample2(neural), downsample2(real)])[:, None]
     y = torch.cat([torch.ones(len(neural)), torch.zeros(len(real))])
     test = torch.cat([held, held])
@@ -92,7 +101,7 @@ def c2st(neural, real, held_out, steps: int = 400, batch: int = 64, lr: float = 
         loss.backward()
         opt.step()
     with torch.no_grad():
-        pred = torch.cat([model(xte[i:i + 256]) for i in range(0, len(xte), 256)]) > 0
+        pred = torch.cat([model(xte[i : i + 256]) for i in range(0, len(xte), 256)]) > 0
     acc = (pred.float() == yte).float().mean().item()
     return dict(c2st_acc=round(acc, 3), c2st_train_frames=len(xtr), c2st_test_frames=len(xte))
 
@@ -101,10 +110,13 @@ def filmstrip(neural, real, steps, labels=None, path=None, width: float = 1.3):
     """Neural and real uint8 frames `(S, K, H, W)` at `steps` (K of them) from S starts: a matplotlib figure with a
     neural row above a real row for each start; saved as PNG to `path` when given."""
     import matplotlib.pyplot as plt
+
     neural, real = np.asarray(neural), np.asarray(real)
     if neural.shape != real.shape or neural.ndim != 4 or neural.shape[1] != len(steps):
-        raise ValueError(f"filmstrip needs neural and real frames (starts, {len(steps)} steps, H, W), "
-                         f"got {neural.shape} and {real.shape}")
+        raise ValueError(
+            f"filmstrip needs neural and real frames (starts, {len(steps)} steps, H, W), "
+            f"got {neural.shape} and {real.shape}"
+        )
     S, K, H, W = neural.shape
     fig, axs = plt.subplots(2 * S, K, figsize=(width * K, width * H / W * 2 * S), squeeze=False)
     for s in range(S):
@@ -114,8 +126,11 @@ def filmstrip(neural, real, steps, labels=None, path=None, width: float = 1.3):
                 ax.imshow(fr[s, k], cmap="gray", vmin=0, vmax=255)
                 ax.set_xticks([])
                 ax.set_yticks([])
-                if s == 0 and r == 0: ax.set_title(f"step {step}", fontsize=8)
-                if k == 0: ax.set_ylabel(f"{who}\n{labels[s] if labels else ''}".strip(), fontsize=7)
+                if s == 0 and r == 0:
+                    ax.set_title(f"step {step}", fontsize=8)
+                if k == 0:
+                    ax.set_ylabel(f"{who}\n{labels[s] if labels else ''}".strip(), fontsize=7)
     fig.subplots_adjust(wspace=0.03, hspace=0.03, left=0.08, right=0.99, top=0.96, bottom=0.01)
-    if path is not None: fig.savefig(path, dpi=80)
+    if path is not None:
+        fig.savefig(path, dpi=80)
     return fig

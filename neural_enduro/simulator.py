@@ -20,7 +20,8 @@ __all__ = ['COLLAPSE_THRESHOLD', 'collapsed', 'neural_step', 'neural_rollout', '
            'side_by_side']
 
 # %% ../nbs/05_simulator.ipynb #c005
-COLLAPSE_THRESHOLD = 0.05   # a frame whose pixel std or mean (pixels in [0, 1]) is below this is black or blank
+COLLAPSE_THRESHOLD = 0.05  # a frame whose pixel std or mean (pixels in [0, 1]) is below this is black or blank
+
 
 def collapsed(frames) -> torch.Tensor:
     "Per-frame collapse flag: pixel std or mean under `COLLAPSE_THRESHOLD`, pixels in [0, 1] (uint8 frames are scaled)."
@@ -28,33 +29,59 @@ def collapsed(frames) -> torch.Tensor:
     x = f.float().flatten(1) / (255 if f.dtype == torch.uint8 else 1)
     return (x.std(1) < COLLAPSE_THRESHOLD) | (x.mean(1) < COLLAPSE_THRESHOLD)
 
+
 @torch.inference_mode()
-def neural_step(vqvae, predictor, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None, prev_actions=None):
+def neural_step(
+    vqvae, predictor, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None, prev_actions=None
+):
     """One batched step: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` and actions `(B,)` (None: no
     previous step) -> (next uint8 frames, codes)."""
     codes = sample_codes(predictor(actions, f_prev, f_cur, prev_codes, prev_actions), temperature, generator)
     return to_u8(vqvae.decode(f_cur, codes, f_prev)), codes
 
+
 @torch.inference_mode()
-def neural_rollout(vqvae, predictor, f_cur, actions, f_prev=None, prev_codes=None, temperature: float = 0.0, seed: int = 0,
-                   prev_actions=None):
+def neural_rollout(
+    vqvae,
+    predictor,
+    f_cur,
+    actions,
+    f_prev=None,
+    prev_codes=None,
+    temperature: float = 0.0,
+    seed: int = 0,
+    prev_actions=None,
+):
     """Open-loop rollout from uint8 frames `(B, H, W)` following `actions` `(B, T)`: returns uint8 frames `(B, T+1, H, W)`.
     `f_prev`, `prev_codes`, `prev_actions`: the step before the start, when known (None: as at an episode start)."""
-    f_cur = torch.as_tensor(f_cur); actions = torch.as_tensor(actions).long()
+    f_cur = torch.as_tensor(f_cur)
+    actions = torch.as_tensor(actions).long()
     f_prev = f_cur if f_prev is None else torch.as_tensor(f_prev)
-    if prev_codes is None: prev_codes = torch.full((len(f_cur), *vqvae.cfg.grid), vqvae.cfg.codebook_size, dtype=torch.long)
+    if prev_codes is None:
+        prev_codes = torch.full((len(f_cur), *vqvae.cfg.grid), vqvae.cfg.codebook_size, dtype=torch.long)
     g = torch.Generator().manual_seed(seed)
     out = [f_cur]
     for t in range(actions.shape[1]):
-        nxt, prev_codes = neural_step(vqvae, predictor, f_prev, f_cur, actions[:, t], prev_codes, temperature, g, prev_actions)
-        f_prev, f_cur, prev_actions = f_cur, nxt, actions[:, t]; out.append(nxt)
+        nxt, prev_codes = neural_step(
+            vqvae, predictor, f_prev, f_cur, actions[:, t], prev_codes, temperature, g, prev_actions
+        )
+        f_prev, f_cur, prev_actions = f_cur, nxt, actions[:, t]
+        out.append(nxt)
     return torch.stack(out, 1)
 
 # %% ../nbs/05_simulator.ipynb #c006
 class NeuralEnduro:
     "A neural game: `reset(start)`, then `step(action)` returns the next 210x160 uint8 frame."
-    def __init__(self, vqvae: LatentActionVQVAE, predictor, game: str = "Enduro", temperature: float = 0.0, seed: int = 0,
-                 jit: bool = True):
+
+    def __init__(
+        self,
+        vqvae: LatentActionVQVAE,
+        predictor,
+        game: str = "Enduro",
+        temperature: float = 0.0,
+        seed: int = 0,
+        jit: bool = True,
+    ):
         # channels-last weights: the layout in which batch-1 convolutions run fastest on this CPU (same outputs)
         self.vqvae, self.predictor = (m.eval().to(memory_format=torch.channels_last) for m in (vqvae, predictor))
         self.game = game_name(game)
@@ -63,8 +90,9 @@ class NeuralEnduro:
         self.gen = torch.Generator().manual_seed(seed)
         self.frame = None
         self._predict, self._decode = self.predictor, self.vqvae.decode
-        if jit:   # batch-1 graphs, traced on random frames and the "no previous step" codes and action
-            g = torch.Generator().manual_seed(0); f = torch.randint(0, 256, (2, 1, *FRAME_SHAPE), dtype=torch.uint8, generator=g)
+        if jit:  # batch-1 graphs, traced on random frames and the "no previous step" codes and action
+            g = torch.Generator().manual_seed(0)
+            f = torch.randint(0, 256, (2, 1, *FRAME_SHAPE), dtype=torch.uint8, generator=g)
             a, none_a = torch.tensor([1]), torch.tensor([self.predictor.n_actions])
             none_c = torch.full((1, *vqvae.cfg.grid), vqvae.cfg.codebook_size, dtype=torch.long)
             self._predict = traced(self.predictor, "forward", a, f[0], f[1], none_c, none_a)
@@ -73,12 +101,15 @@ class NeuralEnduro:
     @classmethod
     def from_checkpoints(cls, game: str = "Enduro", predictor: str = "state", root=CHECKPOINTS_DIR, **kwargs):
         "The shipped models of `game`; `predictor` is `state` (ours) or `action` (the seed's action-only MLP)."
-        d = checkpoint_dir(game, root); p = d / f"predictor_{predictor}.pt"
-        if not p.exists(): raise FileNotFoundError(f"no {predictor!r} predictor for {game_name(game)}: {p} missing")
+        d = checkpoint_dir(game, root)
+        p = d / f"predictor_{predictor}.pt"
+        if not p.exists():
+            raise FileNotFoundError(f"no {predictor!r} predictor for {game_name(game)}: {p} missing")
         return cls(load_vqvae(d / "vqvae.pt"), load_predictor(p), game, **kwargs)
 
     def _check_t(self, t):
-        if not isinstance(t, (int, float)) or t != t or t < 0: raise ValueError(f"temperature must be a number >= 0 (0 = argmax), got {t!r}")
+        if not isinstance(t, (int, float)) or t != t or t < 0:
+            raise ValueError(f"temperature must be a number >= 0 (0 = argmax), got {t!r}")
         return float(t)
 
     def reset(self, start=None) -> np.ndarray:
@@ -86,33 +117,47 @@ class NeuralEnduro:
         an int seed (the emulator's reset frame for that seed), or a 210x160 uint8 frame."""
         if start is None or isinstance(start, str):
             if isinstance(start, str) or resolve_game(self.game) == "enduro":
-                frames = start_frames(self.game); name = start or "start"
-                if name not in frames: raise ValueError(f"unknown start frame {name!r}; shipped: {', '.join(frames)}")
+                frames = start_frames(self.game)
+                name = start or "start"
+                if name not in frames:
+                    raise ValueError(f"unknown start frame {name!r}; shipped: {', '.join(frames)}")
                 f = frames[name]
-            else: start = 0
+            else:
+                start = 0
         if isinstance(start, (int, np.integer)) and not isinstance(start, bool):
-            env = make_env(self.game); f, _ = env.reset(seed=int(start)); env.close()
+            env = make_env(self.game)
+            f, _ = env.reset(seed=int(start))
+            env.close()
         elif not (start is None or isinstance(start, str)):
             f = np.asarray(start)
             if f.shape != FRAME_SHAPE or f.dtype != np.uint8:
                 raise ValueError(f"a start frame must be uint8 {FRAME_SHAPE}, got {f.dtype} {f.shape}")
-        self.frame = torch.from_numpy(np.ascontiguousarray(f))[None]; self.prev = self.frame
+        self.frame = torch.from_numpy(np.ascontiguousarray(f))[None]
+        self.prev = self.frame
         self.codes = torch.full((1, *self.vqvae.cfg.grid), self.vqvae.cfg.codebook_size, dtype=torch.long)
-        self.t, self.last_action = 0, torch.tensor([self.predictor.n_actions])   # n_actions: no previous step
+        self.t, self.last_action = 0, torch.tensor([self.predictor.n_actions])  # n_actions: no previous step
         return self.frame[0].numpy()
 
     def step(self, action: int, temperature: float | None = None) -> np.ndarray:
         "Advance one step (4 emulator frames) with `action`; returns the new uint8 frame."
-        if self.frame is None: raise RuntimeError("call reset() before step()")
-        if isinstance(action, bool) or not isinstance(action, (int, np.integer)) or not 0 <= action < len(self.actions):
+        if self.frame is None:
+            raise RuntimeError("call reset() before step()")
+        if (
+            isinstance(action, bool)
+            or not isinstance(action, (int, np.integer))
+            or not 0 <= action < len(self.actions)
+        ):
             valid = ", ".join(f"{i}={n}" for i, n in enumerate(self.actions))
             raise ValueError(f"invalid action {action!r}; valid actions: {valid}")
         t = self.temperature if temperature is None else self._check_t(temperature)
         a = torch.tensor([int(action)])
-        with torch.inference_mode():   # neural_step, on the (traced) batch-1 models
-            self.codes = sample_codes(self._predict(a, self.prev, self.frame, self.codes, self.last_action), t, self.gen)
+        with torch.inference_mode():  # neural_step, on the (traced) batch-1 models
+            self.codes = sample_codes(
+                self._predict(a, self.prev, self.frame, self.codes, self.last_action), t, self.gen
+            )
             nxt = to_u8(self._decode(self.frame, self.codes, self.prev))
-        self.prev, self.frame, self.last_action = self.frame, nxt, a; self.t += 1
+        self.prev, self.frame, self.last_action = self.frame, nxt, a
+        self.t += 1
         return nxt[0].numpy()
 
     def rollout(self, actions, temperature: float | None = None) -> np.ndarray:
@@ -122,24 +167,36 @@ class NeuralEnduro:
 
     def bench(self, n: int = 200) -> dict:
         "Median ms of `step` at batch 1 (action -> displayable frame)."
-        if self.frame is None: self.reset()
+        if self.frame is None:
+            self.reset()
         state = (self.frame, self.prev, self.codes, self.t, self.last_action)
-        for _ in range(10): self.step(1)
+        for _ in range(10):
+            self.step(1)
         ts = []
         for i in range(n):
-            t0 = time.perf_counter(); self.step(i % len(self.actions)); ts.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            self.step(i % len(self.actions))
+            ts.append(time.perf_counter() - t0)
         self.frame, self.prev, self.codes, self.t, self.last_action = state
-        return dict(step_ms=round(1000 * float(np.median(ts)), 2), fps=round(1000 / (1000 * float(np.median(ts))), 1), threads=torch.get_num_threads())
+        return dict(
+            step_ms=round(1000 * float(np.median(ts)), 2),
+            fps=round(1000 / (1000 * float(np.median(ts))), 1),
+            threads=torch.get_num_threads(),
+        )
 
 # %% ../nbs/05_simulator.ipynb #c007
 def save_video(frames, path, fps: float = 15, scale: int = 2):
     "Write frames `(T, H, W)` (or a list of side-by-side panels) to `.gif` or `.mp4` (imageio)."
     path = Path(path)
-    if path.suffix == ".gif": return save_gif(frames, path, fps=fps, scale=scale)
+    if path.suffix == ".gif":
+        return save_gif(frames, path, fps=fps, scale=scale)
     import imageio.v3 as iio
+
     f = np.asarray(frames)
-    if scale > 1: f = f.repeat(scale, 1).repeat(scale, 2)
-    path.parent.mkdir(parents=True, exist_ok=True); iio.imwrite(path, f, fps=fps, extension=path.suffix)
+    if scale > 1:
+        f = f.repeat(scale, 1).repeat(scale, 2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    iio.imwrite(path, f, fps=fps, extension=path.suffix)
     return path
 
 # %% ../nbs/05_simulator.ipynb #c011
@@ -148,28 +205,52 @@ def drive_side_by_side(sim: NeuralEnduro, steps: int = 300, start: str = "start"
     against the real game, the strong-edge ratio (neural over real, `nbs/05a_realism.ipynb`) at steps 1, 15, 100,
     300, 1000, and the motion ratio over steps 100 to the end."""
     from neural_enduro.data import DriverPolicy, emulator_at
-    if steps <= 0: raise ValueError(f"steps must be positive, got {steps}")
+
+    if steps <= 0:
+        raise ValueError(f"steps must be positive, got {steps}")
     env, obs = emulator_at(start)
-    pol = policy or DriverPolicy(seed); getattr(pol, "reset", lambda i: None)(0)
+    pol = policy or DriverPolicy(seed)
+    getattr(pol, "reset", lambda i: None)(0)
     neural, real, acts = [sim.reset(obs)], [obs], []
     t0 = time.perf_counter()
     for _ in range(steps):
-        a = int(pol(neural[-1][None])[0]); acts.append(a)
-        neural.append(sim.step(a)); obs, *_ = env.step(a); real.append(obs)
-    secs = time.perf_counter() - t0; env.close()
+        a = int(pol(neural[-1][None])[0])
+        acts.append(a)
+        neural.append(sim.step(a))
+        obs, *_ = env.step(a)
+        real.append(obs)
+    secs = time.perf_counter() - t0
+    env.close()
     neural, real = np.stack(neural), np.stack(real)
     mse = ((neural.astype(np.float32) - real) / 255) ** 2
     x = neural.reshape(len(neural), -1) / 255
     per_step = 10 * np.log10(1 / np.maximum(mse.mean((1, 2)), 1e-12))
     hs = [h for h in (1, 15, 100, 300, 1000, steps) if h <= steps]
-    edges = {str(h): round(edge_count(neural[h:h + 1]).item() / max(edge_count(real[h:h + 1]).item(), 1), 3) for h in hs}
-    motion = (mean_abs_change(neural[99:-1], neural[100:]).mean() / mean_abs_change(real[99:-1], real[100:]).mean()
-              if steps > 100 else None)
-    return dict(neural=neural, real=real, actions=np.array(acts), figures=dict(
-        steps=steps, start=start, psnr_vs_real={str(h): round(float(per_step[h]), 2) for h in hs},
-        edge_ratio=edges, motion_ratio=None if motion is None else round(motion.item(), 3),
-        collapsed_frames=int(collapsed(neural).sum()), min_mean=round(float(x.mean(1).min()), 3),
-        min_std=round(float(x.std(1).min()), 3), loop_fps=round(steps / secs, 1)))
+    edges = {
+        str(h): round(edge_count(neural[h : h + 1]).item() / max(edge_count(real[h : h + 1]).item(), 1), 3) for h in hs
+    }
+    motion = (
+        mean_abs_change(neural[99:-1], neural[100:]).mean() / mean_abs_change(real[99:-1], real[100:]).mean()
+        if steps > 100
+        else None
+    )
+    return dict(
+        neural=neural,
+        real=real,
+        actions=np.array(acts),
+        figures=dict(
+            steps=steps,
+            start=start,
+            psnr_vs_real={str(h): round(float(per_step[h]), 2) for h in hs},
+            edge_ratio=edges,
+            motion_ratio=None if motion is None else round(motion.item(), 3),
+            collapsed_frames=int(collapsed(neural).sum()),
+            min_mean=round(float(x.mean(1).min()), 3),
+            min_std=round(float(x.std(1).min()), 3),
+            loop_fps=round(steps / secs, 1),
+        ),
+    )
+
 
 def side_by_side(neural, real) -> np.ndarray:
     "Frames `(T, H, 3W+8)`: neural | real | 2x |difference|, with dark separators."

@@ -12,8 +12,16 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import load_index, load_episode, record
-from .vqvae import (LatentActionVQVAE, VQVAEConfig, CONFIGS, codebook_stats, evaluate_pairs, val_grid,
-                                  free_run, free_run_psnr)
+from neural_enduro.vqvae import (
+    LatentActionVQVAE,
+    VQVAEConfig,
+    CONFIGS,
+    codebook_stats,
+    evaluate_pairs,
+    val_grid,
+    free_run,
+    free_run_psnr,
+)
 from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8
 
 # %% auto #0
@@ -24,75 +32,148 @@ class FramePairs:
     """The frames of the `split` episodes of several recordings (at most `max_frames` from each) in one uint8 tensor,
     with the valid pair starts. With `cache_dir` the frames live in a memory-mapped `.npy` there, written once and
     shared by every run on the same recordings: the OS pages them in, so recordings larger than RAM still train."""
-    def __init__(self, data_dirs, split: str = "train", max_frames: int | None = None, progress: bool = False,
-                 cache_dir=None):
+
+    def __init__(
+        self, data_dirs, split: str = "train", max_frames: int | None = None, progress: bool = False, cache_dir=None
+    ):
         dirs = [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
         idxs = [load_index(d) for d in dirs]
-        plan, starts, self.episodes, n = [], [], [], 0   # plan: (dir, episode, frames taken), at most max_frames per recording
+        plan, starts, self.episodes, n = (
+            [],
+            [],
+            [],
+            0,
+        )  # plan: (dir, episode, frames taken), at most max_frames per recording
         for d, idx in zip(dirs, idxs):
             taken = 0
             for e in [e for e in idx["episodes"] if e["split"] == split]:
-                if max_frames is not None and taken >= max_frames: break
+                if max_frames is not None and taken >= max_frames:
+                    break
                 k = e["length"] + 1 if max_frames is None else min(e["length"] + 1, max_frames - taken + 1)
-                plan.append((d, e, k)); starts.append(np.arange(n, n + k - 1))
+                plan.append((d, e, k))
+                starts.append(np.arange(n, n + k - 1))
                 self.episodes.append(dict(dir=str(d), id=e["id"], seed=e["seed"], policy=e["policy"], frames=k))
-                n += k; taken += k
-        if not plan: raise ValueError(f"no {split} episodes in {dirs}")
+                n += k
+                taken += k
+        if not plan:
+            raise ValueError(f"no {split} episodes in {dirs}")
         shape = (n, *idxs[0]["frame_shape"])
         # the cache file is named by what it holds: the recordings' indexes, the split and the cap
-        key = hashlib.sha1(json.dumps([split, max_frames, [json.dumps(i, sort_keys=True) for i in idxs]]).encode()).hexdigest()[:16]
+        key = hashlib.sha1(
+            json.dumps([split, max_frames, [json.dumps(i, sort_keys=True) for i in idxs]]).encode()
+        ).hexdigest()[:16]
         path = Path(cache_dir) / f"frames_{split}_{key}.npy" if cache_dir else None
         if path is not None and path.exists() and (path.with_suffix(".actions.npy")).exists():
-            frames = np.load(path, mmap_mode="r"); actions = np.load(path.with_suffix(".actions.npy"))
-            if frames.shape != shape: raise ValueError(f"frame cache {path} holds {frames.shape}, expected {shape}: delete it")
+            frames = np.load(path, mmap_mode="r")
+            actions = np.load(path.with_suffix(".actions.npy"))
+            if frames.shape != shape:
+                raise ValueError(f"frame cache {path} holds {frames.shape}, expected {shape}: delete it")
         else:
             if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True); tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
                 frames = np.lib.format.open_memmap(tmp, "w+", np.uint8, shape)
-            else: frames = np.empty(shape, np.uint8)   # preallocated: no second copy while concatenating
+            else:
+                frames = np.empty(shape, np.uint8)  # preallocated: no second copy while concatenating
             acts, o = [], 0
             for d, e, k in tqdm(plan, desc=f"load {split} frames", disable=not progress):
-                ep = load_episode(d, e["id"]); frames[o:o + k] = ep["frames"][:k]; acts.append(ep["actions"][:k - 1]); o += k
+                ep = load_episode(d, e["id"])
+                frames[o : o + k] = ep["frames"][:k]
+                acts.append(ep["actions"][: k - 1])
+                o += k
             actions = np.concatenate(acts).astype(np.int64)
-            if path is not None:   # atomic: a killed run never leaves a half-written cache under the final name
-                frames.flush(); del frames; np.save(path.with_suffix(".actions.npy"), actions)
-                os.replace(tmp, path); frames = np.load(path, mmap_mode="r")
-        with warnings.catch_warnings():   # a read-only memory map: torch warns that it is not writable, and it is never written
-            warnings.simplefilter("ignore"); self.frames = torch.from_numpy(frames)
-        self.starts = torch.from_numpy(np.concatenate(starts)); self.actions = torch.from_numpy(actions)
+            if path is not None:  # atomic: a killed run never leaves a half-written cache under the final name
+                frames.flush()
+                del frames
+                np.save(path.with_suffix(".actions.npy"), actions)
+                os.replace(tmp, path)
+                frames = np.load(path, mmap_mode="r")
+        with (
+            warnings.catch_warnings()
+        ):  # a read-only memory map: torch warns that it is not writable, and it is never written
+            warnings.simplefilter("ignore")
+            self.frames = torch.from_numpy(frames)
+        self.starts = torch.from_numpy(np.concatenate(starts))
+        self.actions = torch.from_numpy(actions)
         # pair i has a previous frame in its episode when pair i-1 starts one frame earlier
         self.has_prev = torch.cat([torch.tensor([False]), self.starts[1:] == self.starts[:-1] + 1])
         # how many frames of its episode come before pair i's frame t
-        i = torch.arange(len(self.starts)); self.history = i - torch.cummax(torch.where(self.has_prev, 0, i), 0).values
+        i = torch.arange(len(self.starts))
+        self.history = i - torch.cummax(torch.where(self.has_prev, 0, i), 0).values
 
-    def __len__(self): return len(self.starts)
+    def __len__(self):
+        return len(self.starts)
+
     def batch(self, i):
         "Frames (t, t+1) for pair indices `i`."
-        t = self.starts[i]; return self.frames[t], self.frames[t + 1]
+        t = self.starts[i]
+        return self.frames[t], self.frames[t + 1]
+
     def triples(self, i):
         "Frames (t-1, t, t+1) for pair indices `i`; at an episode's first pair frame t stands in for t-1."
-        t = self.starts[i]; return self.frames[torch.where(self.has_prev[i], t - 1, t)], self.frames[t], self.frames[t + 1]
+        t = self.starts[i]
+        return self.frames[torch.where(self.has_prev[i], t - 1, t)], self.frames[t], self.frames[t + 1]
+
     def window(self, i, k: int):
         "Frames t-k-1 ... t+1 `(B, k+3, H, W)` for pair indices `i`; needs `history[i] >= k + 1` (all in one episode)."
-        if (self.history[i] < k + 1).any(): raise ValueError(f"a window of {k + 3} frames reaches before its episode's start")
+        if (self.history[i] < k + 1).any():
+            raise ValueError(f"a window of {k + 3} frames reaches before its episode's start")
         return self.frames[self.starts[i][:, None] + torch.arange(-k - 1, 2)]
 
 # %% ../nbs/03_train_vqvae.ipynb #c009
 def tiny_data(run: Path, data_dirs=None, max_episode_steps: int = 80, shard_len: int = 40) -> list:
     "`data_dirs`, or when None the tiny default dataset: 3 short driver episodes recorded once into `run/data`."
-    if data_dirs is not None: return data_dirs
+    if data_dirs is not None:
+        return data_dirs
     if not (run / "data" / "index.json").exists():
-        record("driver", run / "data", episodes=3, max_episode_steps=max_episode_steps, shard_len=shard_len, progress=False)
+        record(
+            "driver",
+            run / "data",
+            episodes=3,
+            max_episode_steps=max_episode_steps,
+            shard_len=shard_len,
+            progress=False,
+        )
     return [run / "data"]
 
-def _save_state(path, model, opt, step, elapsed, params, best):
-    save_checkpoint(path, "vqvae", asdict(model.cfg), model, card=dict(step=step, train_seconds=round(elapsed, 1)),
-                    optimizer=opt.state_dict(), step=step, elapsed=elapsed, params=params, best=best)
 
-def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", steps=30, batch_size=8, lr=1e-3,
-                max_frames=None, val_pairs=64, eval_every=15, ckpt_every=15, resume=True, seed=0, threads=None,
-                progress=True, overrides: dict | None = None, frames_dir=None, init_from=None, train_encoder: bool = True,
-                self_rollout: int = 0, drift_horizon: int = 15) -> dict:
+def _save_state(path, model, opt, step, elapsed, params, best):
+    save_checkpoint(
+        path,
+        "vqvae",
+        asdict(model.cfg),
+        model,
+        card=dict(step=step, train_seconds=round(elapsed, 1)),
+        optimizer=opt.state_dict(),
+        step=step,
+        elapsed=elapsed,
+        params=params,
+        best=best,
+    )
+
+
+def train_vqvae(
+    run_dir="runs/vqvae_tiny",
+    data_dirs=None,
+    config="default",
+    steps=30,
+    batch_size=8,
+    lr=1e-3,
+    max_frames=None,
+    val_pairs=64,
+    eval_every=15,
+    ckpt_every=15,
+    resume=True,
+    seed=0,
+    threads=None,
+    progress=True,
+    overrides: dict | None = None,
+    frames_dir=None,
+    init_from=None,
+    train_encoder: bool = True,
+    self_rollout: int = 0,
+    drift_horizon: int = 15,
+) -> dict:
     """Train (or resume) a `LatentActionVQVAE` run in `run_dir`; returns the final validation metrics. `frames_dir`:
     keep the training frames in a memory-mapped cache there (see `FramePairs`) instead of RAM.
 
@@ -101,86 +182,145 @@ def train_vqvae(run_dir="runs/vqvae_tiny", data_dirs=None, config="default", ste
     the decoder from its own outputs after k ~ U{0..K} open-loop steps (`free_run`) instead of the real frames t-1, t.
     Validation then also logs `free_run_psnr`: the decoder's drift over `drift_horizon` steps with the true codes."""
     params = {k: v for k, v in locals().items()}
-    params = json.loads(json.dumps(params, default=str))   # plain values only: checkpoints load with weights_only
+    params = json.loads(json.dumps(params, default=str))  # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
-        if not isinstance(params[k], int) or params[k] <= 0: raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
-    if not lr > 0: raise ValueError(f"lr must be positive, got {lr}")
-    if config not in CONFIGS: raise ValueError(f"unknown config {config!r}; choose from {', '.join(CONFIGS)}")
-    if not isinstance(self_rollout, int) or self_rollout < 0: raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
-    if threads: torch.set_num_threads(threads)
-    run = Path(run_dir); run.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(seed); rng = np.random.default_rng(seed)
+        if not isinstance(params[k], int) or params[k] <= 0:
+            raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
+    if not lr > 0:
+        raise ValueError(f"lr must be positive, got {lr}")
+    if config not in CONFIGS:
+        raise ValueError(f"unknown config {config!r}; choose from {', '.join(CONFIGS)}")
+    if not isinstance(self_rollout, int) or self_rollout < 0:
+        raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
+    if threads:
+        torch.set_num_threads(threads)
+    run = Path(run_dir)
+    run.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
     data_dirs = tiny_data(run, data_dirs)
     train = FramePairs(data_dirs, "train", max_frames, progress, frames_dir)
     val = FramePairs(data_dirs, "val", None, progress, frames_dir)
     vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
     vfp, vf0, vf1 = val.triples(vi)
-    vw = torch.nonzero(val.history >= drift_horizon + 1)[:, 0]   # validation windows for the drift figure
-    vwin = val.window(vw[torch.linspace(0, len(vw) - 1, min(32, len(vw))).round().long()], drift_horizon - 1) if len(vw) else None
+    vw = torch.nonzero(val.history >= drift_horizon + 1)[:, 0]  # validation windows for the drift figure
+    vwin = (
+        val.window(vw[torch.linspace(0, len(vw) - 1, min(32, len(vw))).round().long()], drift_horizon - 1)
+        if len(vw)
+        else None
+    )
     init = read_checkpoint(init_from, "vqvae") if init_from else None
     cfg = VQVAEConfig(**init["config"]) if init else CONFIGS[config]()
     for k, v in (overrides or {}).items():
-        if not hasattr(cfg, k): raise ValueError(f"unknown config field {k!r} in overrides")
+        if not hasattr(cfg, k):
+            raise ValueError(f"unknown config field {k!r} in overrides")
         setattr(cfg, k, v)
     model = LatentActionVQVAE(VQVAEConfig(**asdict(cfg)))
-    if init: load_state_strict(model, init["state_dict"], init_from)
-    if not train_encoder: model.encoder.requires_grad_(False)
+    if init:
+        load_state_strict(model, init["state_dict"], init_from)
+    if not train_encoder:
+        model.encoder.requires_grad_(False)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=1e-4)
     eligible = torch.nonzero(train.history >= self_rollout + 1)[:, 0] if self_rollout else None
     step, elapsed, best = 0, 0.0, -1.0
     if resume and (run / "last.pt").exists():
         ck = read_checkpoint(run / "last.pt", "vqvae")
-        load_state_strict(model, ck["state_dict"], run / "last.pt"); opt.load_state_dict(ck["optimizer"])
+        load_state_strict(model, ck["state_dict"], run / "last.pt")
+        opt.load_state_dict(ck["optimizer"])
         step, elapsed, best = ck["step"], ck["elapsed"], ck.get("best", -1.0)
         rng = np.random.default_rng(seed + step)
         print(f"resumed {run / 'last.pt'} at step {step} ({elapsed / 60:.1f} min trained)")
-    data_card = dict(dirs=[str(d) for d in data_dirs], train_frames=len(train.frames), train_pairs=len(train),
-                     train_episodes=len(train.episodes), val_pairs=len(vi), val_episodes=len(val.episodes))
+    data_card = dict(
+        dirs=[str(d) for d in data_dirs],
+        train_frames=len(train.frames),
+        train_pairs=len(train),
+        train_episodes=len(train.episodes),
+        val_pairs=len(vi),
+        val_episodes=len(val.episodes),
+    )
     warm = min(200, steps // 10 + 1)
     lr_at = lambda s: lr * min(1, (s + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
     metrics, t_last = {}, time.time()
+
     def validate():
-        return dict(**evaluate_pairs(model, vf0, vf1, f_prev=vfp), **({} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}))
-    if init and step == 0:   # a fine-tune logs where it starts
-        with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(dict(step=0, train_seconds=0.0, **validate())) + "\n")
+        return dict(
+            **evaluate_pairs(model, vf0, vf1, f_prev=vfp),
+            **({} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}),
+        )
+
+    if init and step == 0:  # a fine-tune logs where it starts
+        with open(run / "metrics.jsonl", "a") as f:
+            f.write(json.dumps(dict(step=0, train_seconds=0.0, **validate())) + "\n")
     bar = tqdm(total=steps, initial=step, desc=f"train {config}", disable=not progress, mininterval=2)
     while step < steps:
         model.train()
-        for g in opt.param_groups: g["lr"] = lr_at(step)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step)
         k = int(rng.integers(0, self_rollout + 1)) if self_rollout else 0
         if k == 0:
             fp, f0, f1 = train.triples(torch.from_numpy(rng.integers(0, len(train), batch_size)))
             out = model(f0, f1, fp)
-        else:   # frames t-k-1 ... t+1; the decoder starts from its own versions of t-1, t after k open-loop steps
+        else:  # frames t-k-1 ... t+1; the decoder starts from its own versions of t-1, t after k open-loop steps
             win = train.window(eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size))], k)
             ctx = torch.cat([win[:, :2], free_run(model, win[:, :-1])], 1)
             out = model(win[:, -2], win[:, -1], win[:, -3], context=(ctx[:, -2], ctx[:, -1]))
-        opt.zero_grad(set_to_none=True); out["loss"].backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
-        step += 1; now = time.time(); elapsed += now - t_last; t_last = now
-        bar.update(1); bar.set_postfix(mse=f"{out['mse'].item():.2e}", ppl=f"{out['perplexity'].item():.0f}", refresh=False)
+        opt.zero_grad(set_to_none=True)
+        out["loss"].backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        now = time.time()
+        elapsed += now - t_last
+        t_last = now
+        bar.update(1)
+        bar.set_postfix(mse=f"{out['mse'].item():.2e}", ppl=f"{out['perplexity'].item():.0f}", refresh=False)
         if step % eval_every == 0 or step == steps:
-            metrics = dict(step=step, train_seconds=round(elapsed, 1), lr=lr_at(step), train_mse=out["mse"].item(), **validate())
-            with open(run / "metrics.jsonl", "a") as f: f.write(json.dumps(metrics) + "\n")
+            metrics = dict(
+                step=step, train_seconds=round(elapsed, 1), lr=lr_at(step), train_mse=out["mse"].item(), **validate()
+            )
+            with open(run / "metrics.jsonl", "a") as f:
+                f.write(json.dumps(metrics) + "\n")
             if metrics["recon_psnr"] > best:
                 best = metrics["recon_psnr"]
-                save_checkpoint(run / "best.pt", "vqvae", asdict(model.cfg), model,
-                                card=dict(metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1)))
+                save_checkpoint(
+                    run / "best.pt",
+                    "vqvae",
+                    asdict(model.cfg),
+                    model,
+                    card=dict(
+                        metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1)
+                    ),
+                )
             val_grid(model, vf0, vf1, run / "val_grid.png", f_prev=vfp)
             t_last = time.time()
         if step % ckpt_every == 0 or step == steps:
-            _save_state(run / "last.pt", model, opt, step, elapsed, params, best); t_last = time.time()
+            _save_state(run / "last.pt", model, opt, step, elapsed, params, best)
+            t_last = time.time()
     bar.close()
     return dict(metrics or {}, best_recon_psnr=best, run_dir=str(run))
 
 # %% ../nbs/03_train_vqvae.ipynb #c011
-def publish(run_dir, dest, which: str = "best", overwrite: bool = False, note: str = "", half: bool = False,
-            hardware: str = "2 CPU cores, no GPU") -> Path:
+def publish(
+    run_dir,
+    dest,
+    which: str = "best",
+    overwrite: bool = False,
+    note: str = "",
+    half: bool = False,
+    hardware: str = "2 CPU cores, no GPU",
+) -> Path:
     "Copy `run_dir/{which}.pt` to `dest` (weights + card) for shipping; refuses to overwrite unless `overwrite`."
     dest = Path(dest)
-    if dest.exists() and not overwrite: raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
+    if dest.exists() and not overwrite:
+        raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
     ck = read_checkpoint(Path(run_dir) / f"{which}.pt", "vqvae")
-    model = LatentActionVQVAE(VQVAEConfig(**ck["config"])); load_state_strict(model, ck["state_dict"])
-    card = dict(ck.get("card", {}), published_from=str(Path(run_dir) / f"{which}.pt"), note=note,
-                params=sum(p.numel() for p in model.parameters()), hardware=hardware)
+    model = LatentActionVQVAE(VQVAEConfig(**ck["config"]))
+    load_state_strict(model, ck["state_dict"])
+    card = dict(
+        ck.get("card", {}),
+        published_from=str(Path(run_dir) / f"{which}.pt"),
+        note=note,
+        params=sum(p.numel() for p in model.parameters()),
+        hardware=hardware,
+    )
     return save_checkpoint(dest, "vqvae", ck["config"], model, card=card, half=half)

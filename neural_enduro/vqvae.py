@@ -22,51 +22,73 @@ __all__ = ['CONFIGS', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'FiniteSc
 @dataclass
 class VQVAEConfig:
     "Hyperparameters of a `LatentActionVQVAE`; `arch` is `unet` (ours) or `seed`."
+
     name: str = "default"
     arch: str = "unet"
     frame_shape: tuple = (210, 160)
-    grid: tuple = (7, 5)              # latent grid (rows, cols) over the upright frame: 35 codes
+    grid: tuple = (7, 5)  # latent grid (rows, cols) over the upright frame: 35 codes
     codebook_size: int = 256
     code_dim: int = 4
-    quantizer: str = "fsq"            # "fsq" (ours: finite scalar quantization) or "vq" (the seed's: nearest codebook vector)
+    quantizer: str = "fsq"  # "fsq" (ours: finite scalar quantization) or "vq" (the seed's: nearest codebook vector)
     fsq_levels: tuple = (4, 4, 4, 4)  # fsq: levels per latent dim; the implicit codebook has prod(levels) = 256 codes
-    channels: tuple = (32, 64, 96, 128)   # unet: widths at 53x40, 27x20, 14x10, 7x5; seed: see `seed_config`
+    channels: tuple = (32, 64, 96, 128)  # unet: widths at 53x40, 27x20, 14x10, 7x5; seed: see `seed_config`
     dec_channels: tuple = ()
     commitment: float = 0.25
     ema_decay: float = 0.99
-    dead_after: int = 200             # restart a code unused for this many training steps
-    context: int = 2                  # unet: frames the decoder sees, 1 = frame t, 2 = frames t-1 and t (motion is then visible)
-    warp: bool = True                 # unet: the decoder also moves frame t's pixels (a per-pixel displacement) before its residual
+    dead_after: int = 200  # restart a code unused for this many training steps
+    context: int = 2  # unet: frames the decoder sees, 1 = frame t, 2 = frames t-1 and t (motion is then visible)
+    warp: bool = True  # unet: the decoder also moves frame t's pixels (a per-pixel displacement) before its residual
 
     def __post_init__(self):
-        if self.arch not in ("unet", "seed"): raise ValueError(f"unknown arch {self.arch!r}; use 'unet' or 'seed'")
-        if self.codebook_size < 2 or self.code_dim < 1: raise ValueError("codebook_size must be >= 2 and code_dim >= 1")
+        if self.arch not in ("unet", "seed"):
+            raise ValueError(f"unknown arch {self.arch!r}; use 'unet' or 'seed'")
+        if self.codebook_size < 2 or self.code_dim < 1:
+            raise ValueError("codebook_size must be >= 2 and code_dim >= 1")
         self.frame_shape, self.grid = tuple(self.frame_shape), tuple(self.grid)
         self.channels, self.dec_channels = tuple(self.channels), tuple(self.dec_channels)
-        if self.arch == "unet" and self.grid != (7, 5): raise ValueError("the unet arch makes a 7x5 grid (3 stride-2 levels over 53x40)")
+        if self.arch == "unet" and self.grid != (7, 5):
+            raise ValueError("the unet arch makes a 7x5 grid (3 stride-2 levels over 53x40)")
         if self.context not in (1, 2) or (self.arch == "seed" and self.context != 1):
             raise ValueError(f"context must be 1 or 2 frames (the seed arch: 1), got {self.context!r}")
-        if self.warp and self.arch != "unet": raise ValueError("warp is an option of the unet arch")
-        if self.quantizer not in ("fsq", "vq"): raise ValueError(f"unknown quantizer {self.quantizer!r}; use 'fsq' or 'vq'")
+        if self.warp and self.arch != "unet":
+            raise ValueError("warp is an option of the unet arch")
+        if self.quantizer not in ("fsq", "vq"):
+            raise ValueError(f"unknown quantizer {self.quantizer!r}; use 'fsq' or 'vq'")
         self.fsq_levels = tuple(self.fsq_levels)
-        if self.quantizer == "fsq" and (math.prod(self.fsq_levels) != self.codebook_size or len(self.fsq_levels) != self.code_dim):
-            raise ValueError(f"fsq levels {self.fsq_levels} give {math.prod(self.fsq_levels)} codes of dim {len(self.fsq_levels)}, "
-                             f"but codebook_size={self.codebook_size}, code_dim={self.code_dim}")
+        if self.quantizer == "fsq" and (
+            math.prod(self.fsq_levels) != self.codebook_size or len(self.fsq_levels) != self.code_dim
+        ):
+            raise ValueError(
+                f"fsq levels {self.fsq_levels} give {math.prod(self.fsq_levels)} codes of dim {len(self.fsq_levels)}, "
+                f"but codebook_size={self.codebook_size}, code_dim={self.code_dim}"
+            )
 
     @property
-    def n_codes(self): return self.grid[0] * self.grid[1]
+    def n_codes(self):
+        return self.grid[0] * self.grid[1]
+
 
 def seed_config(width: float = 0.25) -> VQVAEConfig:
     "The seed's architecture with its channel widths (64..512) scaled by `width`."
     c = lambda n: max(4, int(n * width))
-    return VQVAEConfig(name="seed", arch="seed", code_dim=128, quantizer="vq", context=1, warp=False, channels=tuple(c(n) for n in (64, 128, 256, 512, 512)),
-                       dec_channels=tuple(c(n) for n in (64, 128, 512, 512, 256, 128, 64)))
+    return VQVAEConfig(
+        name="seed",
+        arch="seed",
+        code_dim=128,
+        quantizer="vq",
+        context=1,
+        warp=False,
+        channels=tuple(c(n) for n in (64, 128, 256, 512, 512)),
+        dec_channels=tuple(c(n) for n in (64, 128, 512, 512, 256, 128, 64)),
+    )
+
 
 CONFIGS = {"default": VQVAEConfig, "seed": seed_config}
 
 # %% ../nbs/02_vqvae.ipynb #c007
 class VectorQuantizer(nn.Module):
     "EMA vector quantizer with dead-code restarts."
+
     def __init__(self, K: int, D: int, decay: float = 0.99, dead_after: int = 200, eps: float = 1e-5):
         super().__init__()
         self.K, self.D, self.decay, self.dead_after, self.eps = K, D, decay, dead_after, eps
@@ -97,7 +119,9 @@ class VectorQuantizer(nn.Module):
                 dead = (self.unused_steps >= self.dead_after).nonzero().squeeze(1)
                 if len(dead):
                     pick = flat[torch.randint(0, len(flat), (len(dead),), device=flat.device)]
-                    self.embed[dead] = pick; self.embed_avg[dead] = pick; self.cluster_size[dead] = 1.0
+                    self.embed[dead] = pick
+                    self.embed_avg[dead] = pick
+                    self.cluster_size[dead] = 1.0
                     self.unused_steps[dead] = 0
         q = self.embed[idx]
         commit = F.mse_loss(flat, q.detach())
@@ -109,11 +133,14 @@ class VectorQuantizer(nn.Module):
 # %% ../nbs/02_vqvae.ipynb #c010
 class FiniteScalarQuantizer(nn.Module):
     "FSQ: each latent dim bounded and rounded to `L` levels; the implicit codebook has prod(levels) codes."
+
     def __init__(self, levels=(4, 4, 4, 4)):
         super().__init__()
         L = torch.tensor(levels, dtype=torch.long)
         self.register_buffer("L", L, persistent=False)
-        self.register_buffer("basis", torch.cumprod(torch.cat([torch.ones(1, dtype=torch.long), L[:-1]]), 0), persistent=False)
+        self.register_buffer(
+            "basis", torch.cumprod(torch.cat([torch.ones(1, dtype=torch.long), L[:-1]]), 0), persistent=False
+        )
         self.K, self.D = int(L.prod()), len(levels)
 
     def _norm(self, digits):  # integer levels -> [-1, 1]
@@ -132,9 +159,9 @@ class FiniteScalarQuantizer(nn.Module):
 
     def forward(self, z: torch.Tensor):
         Lf = self.L.float()[None, :, None, None]
-        zb = torch.sigmoid(z) * Lf - 0.5                      # in (-0.5, L - 0.5)
+        zb = torch.sigmoid(z) * Lf - 0.5  # in (-0.5, L - 0.5)
         r = zb.round().clamp(torch.zeros_like(Lf), Lf - 1)
-        q = self._norm(zb + (r - zb).detach())                # straight-through rounding
+        q = self._norm(zb + (r - zb).detach())  # straight-through rounding
         idx = (r.long() * self.basis[None, :, None, None]).sum(1)
         probs = torch.bincount(idx.flatten(), minlength=self.K).float() / idx.numel()
         stats = dict(perplexity=torch.exp(-(probs * torch.log(probs + 1e-10)).sum()), used=(probs > 0).sum())
@@ -143,35 +170,60 @@ class FiniteScalarQuantizer(nn.Module):
 # %% ../nbs/02_vqvae.ipynb #c013
 def _conv(ci, co, k=3, s=1, norm=True):
     layers = [nn.Conv2d(ci, co, k, s, k // 2)]
-    if norm: layers.append(nn.GroupNorm(min(8, co // 4) or 1, co))
+    if norm:
+        layers.append(nn.GroupNorm(min(8, co // 4) or 1, co))
     return nn.Sequential(*layers, nn.SiLU())
+
 
 class UNetEncoder(nn.Module):
     """(frame_t, frame_t+1) -> (B, code_dim, 7, 5); sees both frames and their difference, space-to-depth 4x4.
     With `context=2` it also sees frame t-1 (as the change t-1 -> t), the context the decoder has."""
+
     def __init__(self, cfg: VQVAEConfig):
         super().__init__()
         c0, c1, c2, c3 = cfg.channels
-        self.net = nn.Sequential(_conv(16 * (cfg.context + 2), c0), _conv(c0, c1, s=2), _conv(c1, c2, s=2), _conv(c2, c3, s=2),
-                                 _conv(c3, c3), nn.Conv2d(c3, cfg.code_dim, 1))
-    def forward(self, a, b, p=None): return self.net(torch.cat([a, b, b - a] + ([] if p is None else [a - p]), 1))
+        self.net = nn.Sequential(
+            _conv(16 * (cfg.context + 2), c0),
+            _conv(c0, c1, s=2),
+            _conv(c1, c2, s=2),
+            _conv(c2, c3, s=2),
+            _conv(c3, c3),
+            nn.Conv2d(c3, cfg.code_dim, 1),
+        )
+
+    def forward(self, a, b, p=None):
+        return self.net(torch.cat([a, b, b - a] + ([] if p is None else [a - p]), 1))
+
 
 class UNetDecoder(nn.Module):
     """(frame_t as 4x4 blocks, code vectors) -> change to frame_t, through a U-Net whose skips see frame_t only
     (with `context=2`: frame t and the change t-1 -> t, stacked as channels; never frame t+1)."""
+
     def __init__(self, cfg: VQVAEConfig):
         super().__init__()
         c0, c1, c2, c3 = cfg.channels
-        self.d0, self.d1, self.d2, self.d3 = _conv(16 * cfg.context, c0), _conv(c0, c1, s=2), _conv(c1, c2, s=2), _conv(c2, c3, s=2)
+        self.d0, self.d1, self.d2, self.d3 = (
+            _conv(16 * cfg.context, c0),
+            _conv(c0, c1, s=2),
+            _conv(c1, c2, s=2),
+            _conv(c2, c3, s=2),
+        )
         self.codes = nn.Conv2d(cfg.code_dim, c3, 1)
         self.mid = _conv(2 * c3, c3)
         self.u2, self.u1 = _conv(c3 + c2, c2), _conv(c2 + c1, c1)
         self.u0 = nn.Sequential(nn.Conv2d(c1 + c0, c0, 1), nn.SiLU(), _conv(c0, c0, norm=False))
-        self.head = nn.Conv2d(c0, 48 if cfg.warp else 16, 1)   # warp: 16 residual + 2 x 16 displacement channels per block
-        nn.init.zeros_(self.head.weight); nn.init.zeros_(self.head.bias)   # starts as "copy the frame"
+        self.head = nn.Conv2d(
+            c0, 48 if cfg.warp else 16, 1
+        )  # warp: 16 residual + 2 x 16 displacement channels per block
+        nn.init.zeros_(self.head.weight)
+        nn.init.zeros_(self.head.bias)  # starts as "copy the frame"
+
     def forward(self, s, q):
         "The next frame minus frame t in 4x4 blocks `(B, 16, 53, 40)` (warp: then the x, y displacements, 32 more channels)."
-        h0 = self.d0(s); h1 = self.d1(h0); h2 = self.d2(h1); h3 = self.d3(h2)
+        h0 = self.d0(s)
+        h1 = self.d1(h0)
+        h2 = self.d2(h1)
+        h3 = self.d3(h2)
         x = self.mid(torch.cat([h3, self.codes(q)], 1))
         x = self.u2(torch.cat([F.interpolate(x, size=h2.shape[-2:]), h2], 1))
         x = self.u1(torch.cat([F.interpolate(x, size=h1.shape[-2:]), h1], 1))
@@ -179,42 +231,65 @@ class UNetDecoder(nn.Module):
         return self.head(x)
 
 # %% ../nbs/02_vqvae.ipynb #c015
-def _bn(ci, co, k, s, p): return nn.Sequential(nn.Conv2d(ci, co, k, s, p), nn.BatchNorm2d(co), nn.ReLU())
+def _bn(ci, co, k, s, p):
+    return nn.Sequential(nn.Conv2d(ci, co, k, s, p), nn.BatchNorm2d(co), nn.ReLU())
+
 
 class SeedEncoder(nn.Module):
     "The seed's encoder: five stride-2 convs with BatchNorm+ReLU (the last with kernel (4,7)), 1x1 to code_dim."
+
     def __init__(self, cfg):
         super().__init__()
-        c = cfg.channels; ch = (2,) + c
+        c = cfg.channels
+        ch = (2,) + c
         layers = [_bn(ch[i], ch[i + 1], 4, 2, 1) for i in range(4)] + [_bn(ch[4], ch[5], (4, 7), 2, (1, 3))]
         self.net = nn.Sequential(*layers, nn.Conv2d(c[-1], cfg.code_dim, 1))
-    def forward(self, a, b): return self.net(torch.stack([a, b], 1))
+
+    def forward(self, a, b):
+        return self.net(torch.stack([a, b], 1))
+
 
 class SeedDecoder(nn.Module):
     "The seed's decoder: frame -> two 3x3 convs at full res -> bilinear resize to the grid -> concat codes -> 1x1 -> 5 transposed convs -> resize. No output activation."
+
     def __init__(self, cfg):
         super().__init__()
         f0, f1, m, *up = cfg.dec_channels
         self.frame = nn.Sequential(nn.Conv2d(1, f0, 3, 1, 1), nn.ReLU(), nn.Conv2d(f0, f1, 3, 1, 1), nn.ReLU())
         self.fuse = nn.Sequential(nn.Conv2d(f1 + cfg.code_dim, m, 1), nn.ReLU())
         ch = (m,) + tuple(up) + (1,)
-        self.up = nn.Sequential(*[nn.Sequential(nn.ConvTranspose2d(ch[i], ch[i + 1], 4, 2, 1),
-                                                *( [nn.BatchNorm2d(ch[i + 1]), nn.ReLU()] if i < len(ch) - 2 else []))
-                                  for i in range(len(ch) - 1)])
+        self.up = nn.Sequential(
+            *[
+                nn.Sequential(
+                    nn.ConvTranspose2d(ch[i], ch[i + 1], 4, 2, 1),
+                    *([nn.BatchNorm2d(ch[i + 1]), nn.ReLU()] if i < len(ch) - 2 else []),
+                )
+                for i in range(len(ch) - 1)
+            ]
+        )
+
     def forward(self, f, q, out_hw):
         g = F.interpolate(self.frame(f[:, None]), size=q.shape[-2:], mode="bilinear", align_corners=False)
-        return F.interpolate(self.up(self.fuse(torch.cat([g, q], 1))), size=out_hw, mode="bilinear", align_corners=False)[:, 0]
+        return F.interpolate(
+            self.up(self.fuse(torch.cat([g, q], 1))), size=out_hw, mode="bilinear", align_corners=False
+        )[:, 0]
 
 # %% ../nbs/02_vqvae.ipynb #c016
 class LatentActionVQVAE(nn.Module):
     "Encoder (frame_t, frame_t+1) -> grid of codes; decoder (frame_t, codes) -> frame_t+1. Frames are uint8 or [0,1] floats, (B, 210, 160)."
+
     def __init__(self, cfg: VQVAEConfig | None = None):
         super().__init__()
         self.cfg = cfg = cfg or VQVAEConfig()
-        self.vq = (FiniteScalarQuantizer(cfg.fsq_levels) if cfg.quantizer == "fsq" else
-                   VectorQuantizer(cfg.codebook_size, cfg.code_dim, cfg.ema_decay, cfg.dead_after))
-        if cfg.arch == "unet": self.encoder, self.decoder = UNetEncoder(cfg), UNetDecoder(cfg)
-        else: self.encoder, self.decoder = SeedEncoder(cfg), SeedDecoder(cfg)
+        self.vq = (
+            FiniteScalarQuantizer(cfg.fsq_levels)
+            if cfg.quantizer == "fsq"
+            else VectorQuantizer(cfg.codebook_size, cfg.code_dim, cfg.ema_decay, cfg.dead_after)
+        )
+        if cfg.arch == "unet":
+            self.encoder, self.decoder = UNetEncoder(cfg), UNetDecoder(cfg)
+        else:
+            self.encoder, self.decoder = SeedEncoder(cfg), SeedDecoder(cfg)
 
     @staticmethod
     def prep(f: torch.Tensor) -> torch.Tensor:
@@ -228,14 +303,16 @@ class LatentActionVQVAE(nn.Module):
         return self._s2d(f) if self.cfg.arch == "unet" else f.transpose(-1, -2)
 
     def _prev(self, f0, f_prev):  # the context frame t-1 as the convs see it (None when the model does not use it)
-        if self.cfg.context == 1: return None
+        if self.cfg.context == 1:
+            return None
         return self._s2d(f0 if f_prev is None else self.prep(f_prev))
 
     def latents(self, f0, f1, f_prev=None) -> torch.Tensor:
         "The encoder's output before quantization `(B, D, h, w)` for float frames (see `joint`: the rate term needs it)."
         return self.encoder(self._in(f0), self._in(f1), *([] if self.cfg.context == 1 else [self._prev(f0, f_prev)]))
 
-    def _quantize(self, f0, f1, f_prev=None): return self.vq(self.latents(f0, f1, f_prev))
+    def _quantize(self, f0, f1, f_prev=None):
+        return self.vq(self.latents(f0, f1, f_prev))
 
     @torch.no_grad()
     def encode(self, f0, f1, f_prev=None) -> torch.Tensor:
@@ -247,22 +324,29 @@ class LatentActionVQVAE(nn.Module):
     def decode_raw(self, f0, q, f_prev=None) -> torch.Tensor:
         "Unbounded next-frame prediction from float frames `f0` (and t-1, `f_prev`) and code vectors `q` (grid as the arch holds it)."
         if self.cfg.arch == "unet":
-            s = self._s2d(f0); p = self._prev(f0, f_prev); H, W = f0.shape[-2:]
+            s = self._s2d(f0)
+            p = self._prev(f0, f_prev)
+            H, W = f0.shape[-2:]
             out = F.pixel_shuffle(self.decoder(s if p is None else torch.cat([s, s - p], 1), q), 4)[:, :, :H]
-            if not self.cfg.warp: return f0 + out[:, 0]
+            if not self.cfg.warp:
+                return f0 + out[:, 0]
             return self._warp(f0, out[:, 1:3]) + out[:, 0]
         return self.decoder(f0.transpose(-1, -2), q, f0.shape[::-1][:2]).transpose(-1, -2)
 
     def _warp(self, f, d, scale: float = 4.0):
         "Frames `(B, H, W)` sampled at each pixel plus the displacement `scale * d` pixels, `d` `(B, 2, H, W)` as (x, y)."
         B, H, W = f.shape
-        ys, xs = torch.meshgrid(torch.linspace(-1, 1, H, device=f.device), torch.linspace(-1, 1, W, device=f.device), indexing="ij")
+        ys, xs = torch.meshgrid(
+            torch.linspace(-1, 1, H, device=f.device), torch.linspace(-1, 1, W, device=f.device), indexing="ij"
+        )
         grid = torch.stack([xs + d[:, 0] * scale * 2 / (W - 1), ys + d[:, 1] * scale * 2 / (H - 1)], -1)
         return F.grid_sample(f[:, None], grid, mode="bilinear", padding_mode="border", align_corners=True)[:, 0]
 
     def decode_idx_raw(self, f0, idx, f_prev=None) -> torch.Tensor:
         "Unbounded next frame from frame `f0` (and t-1, `f_prev`) and code indices `(B, 7, 5)` (before any clamp)."
-        return self.decode_raw(self.prep(f0), self.vq.lookup(idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)), f_prev)
+        return self.decode_raw(
+            self.prep(f0), self.vq.lookup(idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)), f_prev
+        )
 
     def decode(self, f0, idx, f_prev=None) -> torch.Tensor:
         """Next frame from frame `f0` and code indices `(B, 7, 5)`: in [0, 1] for our arch; unbounded (as the seed's) for
@@ -286,7 +370,9 @@ def load_vqvae(path) -> LatentActionVQVAE:
     """A `LatentActionVQVAE` from a checkpoint, loaded strictly and safely, in eval mode, its weights channels-last
     (the memory layout in which this CPU's convolutions run fastest at batch 1: the same numbers, a quicker step)."""
     ck = read_checkpoint(path, "vqvae")
-    model = LatentActionVQVAE(VQVAEConfig(**{"context": 1, "warp": False, **ck["config"]}))   # checkpoints from before these options
+    model = LatentActionVQVAE(
+        VQVAEConfig(**{"context": 1, "warp": False, **ck["config"]})
+    )  # checkpoints from before these options
     load_state_strict(model, ck["state_dict"], path)
     model.card = ck.get("card", {})
     return model.eval().to(memory_format=torch.channels_last)
@@ -294,7 +380,8 @@ def load_vqvae(path) -> LatentActionVQVAE:
 # %% ../nbs/02_vqvae.ipynb #c025
 def codebook_stats(idx, K: int) -> dict:
     "Codes used and perplexity of a set of code indices."
-    counts = np.bincount(np.asarray(idx).ravel(), minlength=K); p = counts / max(counts.sum(), 1)
+    counts = np.bincount(np.asarray(idx).ravel(), minlength=K)
+    p = counts / max(counts.sum(), 1)
     return dict(codes_used=int((counts > 0).sum()), perplexity=float(np.exp(-(p[p > 0] * np.log(p[p > 0])).sum())))
 
 # %% ../nbs/02_vqvae.ipynb #c026b
@@ -304,34 +391,58 @@ def evaluate_pairs(model: LatentActionVQVAE, f0: torch.Tensor, f1: torch.Tensor,
     `code_gain_db`: recon PSNR minus the PSNR with the codes shuffled across pairs. Near 0 means the decoder ignores
     its codes (it predicts from frame t alone), the failure to watch for with a full-resolution decoder. `f_prev`:
     frames t-1, for models with two context frames (None: frame t repeated)."""
-    model.eval(); se_rec = se_copy = se_shuf = 0.0; idxs = []
+    model.eval()
+    se_rec = se_copy = se_shuf = 0.0
+    idxs = []
     g = torch.Generator().manual_seed(0)
     for i in range(0, len(f0), batch):
-        a, b = f0[i:i + batch], f1[i:i + batch]; p = None if f_prev is None else f_prev[i:i + batch]
-        idx = model.encode(a, b, p); pred = model.decode(a, idx, p).clamp(0, 1)
+        a, b = f0[i : i + batch], f1[i : i + batch]
+        p = None if f_prev is None else f_prev[i : i + batch]
+        idx = model.encode(a, b, p)
+        pred = model.decode(a, idx, p).clamp(0, 1)
         shuf = model.decode(a, idx[torch.randperm(len(idx), generator=g)], p).clamp(0, 1)
         bt = b.float() / 255
-        se_rec += F.mse_loss(pred, bt, reduction="sum").item(); se_copy += F.mse_loss(a.float() / 255, bt, reduction="sum").item()
+        se_rec += F.mse_loss(pred, bt, reduction="sum").item()
+        se_copy += F.mse_loss(a.float() / 255, bt, reduction="sum").item()
         se_shuf += F.mse_loss(shuf, bt, reduction="sum").item()
         idxs.append(idx.numpy())
     n = f0[0].numel() * len(f0)
-    return dict(recon_psnr=psnr(se_rec / n), copy_psnr=psnr(se_copy / n), code_gain_db=psnr(se_rec / n) - psnr(se_shuf / n),
-                **codebook_stats(np.concatenate(idxs), model.cfg.codebook_size))
+    return dict(
+        recon_psnr=psnr(se_rec / n),
+        copy_psnr=psnr(se_copy / n),
+        code_gain_db=psnr(se_rec / n) - psnr(se_shuf / n),
+        **codebook_stats(np.concatenate(idxs), model.cfg.codebook_size),
+    )
+
 
 def val_grid(model, f0, f1, path, n: int = 4, f_prev=None):
     "Save a (current, true next, predicted next, |error| x4) grid for `n` pairs."
-    import matplotlib; import matplotlib.pyplot as plt
+    import matplotlib
+    import matplotlib.pyplot as plt
+
     p = None if f_prev is None else f_prev[:n]
-    with torch.no_grad(): pred = model.eval().decode(f0[:n], model.encode(f0[:n], f1[:n], p), p).clamp(0, 1).numpy()
+    with torch.no_grad():
+        pred = model.eval().decode(f0[:n], model.encode(f0[:n], f1[:n], p), p).clamp(0, 1).numpy()
     fig, axs = plt.subplots(n, 4, figsize=(8, 2.6 * n), squeeze=False)
     for r in range(n):
         cur, true = f0[r].numpy() / 255, f1[r].numpy() / 255
-        for c, (img, title) in enumerate([(cur, "frame t"), (true, "true t+1"), (pred[r], "predicted t+1"),
-                                          (np.clip(4 * np.abs(pred[r] - true), 0, 1), "|error| x4")]):
-            axs[r, c].imshow(img, cmap="gray", vmin=0, vmax=1); axs[r, c].axis("off")
-            if r == 0: axs[r, c].set_title(title, fontsize=9)
-    fig.tight_layout(); fig.savefig(path, dpi=70); plt.close(fig)
+        for c, (img, title) in enumerate(
+            [
+                (cur, "frame t"),
+                (true, "true t+1"),
+                (pred[r], "predicted t+1"),
+                (np.clip(4 * np.abs(pred[r] - true), 0, 1), "|error| x4"),
+            ]
+        ):
+            axs[r, c].imshow(img, cmap="gray", vmin=0, vmax=1)
+            axs[r, c].axis("off")
+            if r == 0:
+                axs[r, c].set_title(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=70)
+    plt.close(fig)
     return path
+
 
 @torch.no_grad()
 def free_run(model: LatentActionVQVAE, win: torch.Tensor, idx=None) -> torch.Tensor:
@@ -339,19 +450,30 @@ def free_run(model: LatentActionVQVAE, win: torch.Tensor, idx=None) -> torch.Ten
     decodes the *true* codes of the next real transition onto the model's own previous outputs, rounded to uint8 as the
     game shows them. Returns its versions of frames 2 ... T-1 `(B, T-2, H, W)`. Its error is the decoder's drift
     alone (no predictor involved). `idx` `(B, T-2, 7, 5)`: those codes when already known (else encoded here)."""
-    B, T = win.shape[:2]; g = model.cfg.grid
+    B, T = win.shape[:2]
+    g = model.cfg.grid
     if idx is None:
-        idx = model.encode(win[:, 1:-1].flatten(0, 1), win[:, 2:].flatten(0, 1), win[:, :-2].flatten(0, 1)).view(B, T - 2, *g)
+        idx = model.encode(win[:, 1:-1].flatten(0, 1), win[:, 2:].flatten(0, 1), win[:, :-2].flatten(0, 1)).view(
+            B, T - 2, *g
+        )
     prev, cur, out = win[:, 0], win[:, 1], []
     for j in range(T - 2):
         nxt = to_u8(model.decode(cur, idx[:, j], prev))
-        prev, cur = cur, nxt; out.append(nxt)
+        prev, cur = cur, nxt
+        out.append(nxt)
     return torch.stack(out, 1)
+
 
 def free_run_psnr(model, win, batch: int = 16) -> float:
     "PSNR of `free_run`'s last frame against the real one: the decoder's drift over `T-2` steps."
-    se = sum(F.mse_loss(free_run(model.eval(), win[i:i + batch])[:, -1].float() / 255, win[i:i + batch, -1].float() / 255,
-                        reduction="sum").item() for i in range(0, len(win), batch))
+    se = sum(
+        F.mse_loss(
+            free_run(model.eval(), win[i : i + batch])[:, -1].float() / 255,
+            win[i : i + batch, -1].float() / 255,
+            reduction="sum",
+        ).item()
+        for i in range(0, len(win), batch)
+    )
     return psnr(se / win[:, -1].numel())
 
 # %% ../nbs/02_vqvae.ipynb #c028
@@ -359,30 +481,48 @@ def free_run_psnr(model, win, batch: int = 16) -> float:
 def traced(module: nn.Module, method: str, *example, atol: float = 1e-4):
     """`module.<method>` as a frozen TorchScript graph for inputs shaped like `example` (the simulator's: batch 1).
     Same ops without the Python and module-call overhead; checked against the eager call on `example`."""
+
     class Call(nn.Module):
-        def __init__(self): super().__init__(); self.m = module
-        def forward(self, *args): return getattr(self.m, method)(*args)
+        def __init__(self):
+            super().__init__()
+            self.m = module
+
+        def forward(self, *args):
+            return getattr(self.m, method)(*args)
+
     with warnings.catch_warnings():
         # torch.jit's deprecation notice, and GroupNorm's batch-size check (harmless: the shapes are fixed)
-        warnings.simplefilter("ignore", DeprecationWarning); warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
         fn = torch.jit.freeze(torch.jit.trace(Call().eval(), example))
         want, got = getattr(module, method)(*example), fn(*example)
     if got.shape != want.shape or not torch.allclose(got.float(), want.float(), atol=atol):
         raise RuntimeError(f"traced {type(module).__name__}.{method} differs from the eager call; use it untraced")
     return fn
 
+
 @torch.inference_mode()
 def bench_decoder(model: LatentActionVQVAE, n: int = 100, threads: int | None = None) -> dict:
     """Median ms of `decode` at batch 1 (code lookup + decoder + clamp) on uint8 frames, as the simulator runs it
     (`traced`) and eager; the two alternate call by call."""
-    if threads: torch.set_num_threads(threads)
-    model = model.eval(); g = torch.Generator().manual_seed(0)
+    if threads:
+        torch.set_num_threads(threads)
+    model = model.eval()
+    g = torch.Generator().manual_seed(0)
     f, fp = torch.randint(0, 256, (2, 1, *model.cfg.frame_shape), dtype=torch.uint8, generator=g)
     idx = torch.randint(0, model.cfg.codebook_size, (1, *model.cfg.grid), generator=g)
-    calls = dict(traced=traced(model, "decode", f, idx, fp), eager=model.decode); ts = {k: [] for k in calls}
+    calls = dict(traced=traced(model, "decode", f, idx, fp), eager=model.decode)
+    ts = {k: [] for k in calls}
     for i in range(n + 10):
         for k, fn in calls.items():
-            t0 = time.perf_counter(); fn(f, idx, fp)
-            if i >= 10: ts[k].append(time.perf_counter() - t0)   # 10 warm-up calls
+            t0 = time.perf_counter()
+            fn(f, idx, fp)
+            if i >= 10:
+                ts[k].append(time.perf_counter() - t0)  # 10 warm-up calls
     ms = {k: round(1000 * float(np.median(v)), 2) for k, v in ts.items()}
-    return dict(decoder_step_ms=ms["traced"], decoder_step_ms_eager=ms["eager"], threads=torch.get_num_threads(), config=model.cfg.name)
+    return dict(
+        decoder_step_ms=ms["traced"],
+        decoder_step_ms_eager=ms["eager"],
+        threads=torch.get_num_threads(),
+        config=model.cfg.name,
+    )
