@@ -85,7 +85,7 @@ bench: install  ## print speed figures (collect, decoder, simulator, DQN update,
 # lr 0.0005: at 0.001 the mix run diverged between steps 1,500 and 2,000 (train MSE x6, codes worth 0.05 dB, 89 codes used).
 DATA := -y "data_dirs: [data/episodes/driver, data/episodes/random]"
 MIX := -y "data_dirs: [data/episodes/driver, data/episodes/random, data/episodes/dqn]"
-PM := $(BIN)/papermill --no-progress-bar
+PM := $(BIN)/papermill --no-progress-bar -p smoke False   # the training notebooks' real runs (not their smoke test)
 RUNS := mkdir -p runs/vqvae_warp runs/vqvae_selfroll runs/vqvae_selfroll2 runs/vqvae_seed runs/pred_state_mix runs/pred_state_all runs/pred_state_branch runs/pred_state_hold runs/pred_action_mix runs/pred_action_seed
 data: install  ## record driver, random and DQN play into data/episodes/
 	$(BIN)/neural-enduro collect --policy driver --steps 200000 --out data/episodes/driver --seed 0
@@ -227,7 +227,7 @@ game: install  ## the pipeline on another ALE game, e.g. make game GAME=Breakout
 # The latent analysis (nbs/10_analysis) on the full recordings; figures and summary.json land in runs/analysis/.
 analysis: install  ## the latent analysis on the full recordings into runs/analysis/
 	@mkdir -p runs/analysis
-	$(PM) nbs/10_analysis.ipynb runs/analysis/analysis.ipynb -p run_dir runs/analysis \
+	$(BIN)/papermill --no-progress-bar nbs/10_analysis.ipynb runs/analysis/analysis.ipynb -p run_dir runs/analysis \
 	  -y "data_dirs: {driver: data/episodes/driver, random: data/episodes/random, dqn: data/episodes/dqn}"
 
 # World-model probes: what limits the world model's recon PSNR? The same data, steps and schedule, one change at a time:

@@ -41,7 +41,8 @@ class DQNConfig:
     eps_start: float = 1.0
     eps_end: float = 0.01
     eps_steps: int = 250_000  # linear decay over this many transitions
-    ez_mu: float = 2.0  # temporally-extended exploration: a random action is held for n ~ zeta(ez_mu) steps (0: plain epsilon-greedy)
+    # temporally-extended exploration: a random action is held for n ~ zeta(ez_mu) steps (0: plain epsilon-greedy)
+    ez_mu: float = 2.0
     max_grad_norm: float = 10.0
     max_episode_frames: int = 108_000  # ALE frame cap per episode (Enduro ends itself after 3,328 agent steps)
     seed: int = 0
@@ -100,7 +101,8 @@ class QNetwork(nn.Module):
 
 # %% ../nbs/09_agent.ipynb #cff1bcaa
 class ReplayBuffer:
-    "Per-env uint8 frame streams with actions, raw rewards, terminal and episode-start flags; samples n-step transitions."
+    """Per-env uint8 frame streams with actions, raw rewards, terminal and episode-start flags; samples n-step
+    transitions."""
 
     def __init__(
         self, capacity: int, num_envs: int, n_step: int = 3, gamma: float = 0.99, stack: int = 4, shape=AGENT_SHAPE
@@ -209,7 +211,8 @@ def agent_path(game: str = "Enduro") -> Path:
 
 
 def load_agent(path, ck: dict | None = None) -> QNetwork:
-    "A `QNetwork` from an agent checkpoint (or its already-read dict `ck`), loaded strictly and safely, in eval mode, with its `card` and `cfg`."
+    """A `QNetwork` from an agent checkpoint (or its already-read dict `ck`), loaded strictly and safely, in eval
+    mode, with its `card` and `cfg`."""
     ck = ck or read_checkpoint(path, "dqn")
     cfg = DQNConfig(**ck["config"])
     q = QNetwork(len(action_names(cfg.game)), cfg.dueling)

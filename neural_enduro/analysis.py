@@ -32,7 +32,8 @@ def action_counts(data_dir, split: str | None = None) -> np.ndarray:
 
 # %% ../nbs/10_analysis.ipynb #37ec71f3
 def code_change_maps(codes: np.ndarray, actions: np.ndarray, K: int = 256, n_actions: int = 9) -> dict:
-    """Per action: `tv` (7, 5) total-variation distance between P(code | action, cell) and P(code | cell), and `lift_code`
+    """Per action: `tv` (7, 5) total-variation distance between P(code | action, cell) and P(code | cell), and
+    `lift_code`
     (7, 5), the code whose probability rises most. `codes` (N, 7, 5) ints, `actions` (N,)."""
     N, h, w = codes.shape
     flat = codes.reshape(N, -1).astype(np.int64)
@@ -76,7 +77,8 @@ def pca2(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # %% ../nbs/10_analysis.ipynb #a2fb6aca
 @torch.no_grad()
 def action_confusion(model, lp, idx, batch: int = 64) -> np.ndarray:
-    "Row-normalised confusion (true action x action under which the true codes are most likely) over pairs `idx` of `lp`."
+    """Row-normalised confusion (true action x action under which the true codes are most likely) over pairs `idx` of
+    `lp`."""
     model.eval()
     n = model.n_actions
     conf = np.zeros((n, n))

@@ -165,7 +165,8 @@ def demo(
     seed: Param("episode seed", int) = 0,
     json: Param("print JSON", store_true) = False,
 ):
-    "Record one real Enduro episode driven by the scripted driver and write it as a GIF (`make demo` runs the neural game)."
+    """Record one real Enduro episode driven by the scripted driver and write it as a GIF (`make demo` runs the neural
+    game)."""
     run_dir = REPO_ROOT / "runs" / "demo"
     s = record("driver", run_dir, episodes=1, seed=seed, num_envs=1, overwrite=True, progress=not json)
     ep = load_episode(run_dir, 0)

@@ -134,7 +134,8 @@ SHARD_KEYS = ("frames", "actions", "rewards", "terminated", "truncated")
 
 
 def save_shard(path, compresslevel: int = 3, **arrays):
-    """Write a compressed `.npz` shard atomically (temp file, then rename). zlib level 3 instead of `np.savez_compressed`'s
+    """Write a compressed `.npz` shard atomically (temp file, then rename). zlib level 3 instead of
+    `np.savez_compressed`'s
     6: 2.6x faster to write for ~35% more bytes, which keeps compression off the recording's critical path."""
 
     def write(tmp):

@@ -158,7 +158,8 @@ def _replay(spec, progress=False):
 
 
 def _starts(episodes, codes, H: int, n: int) -> dict:
-    "`n` evenly spaced rollout starts per episode: frames t-1, t, the codes and action before t, the real frames t..t+H, actions."
+    """`n` evenly spaced rollout starts per episode: frames t-1, t, the codes and action before t, the real frames
+    t..t+H, actions."""
     out = {k: [] for k in ("fp", "fc", "pcs", "pas", "real", "acts", "true_codes", "s", "ep")}
     for e, ((fr, a), c) in enumerate(zip(episodes, codes)):
         T = len(a)
@@ -198,7 +199,8 @@ def _dpsnr(vq, p, st: dict, H: int, seeds: int) -> tuple[float, list]:
 def controllability(
     spec, checkpoints_root=CHECKPOINTS_DIR, starts: int = 16, seeds: int = 3, progress: bool = False
 ) -> dict:
-    """`controllability_dpsnr` alone, with `starts` starts per episode and `seeds` draws of the random actions (`evaluate`
+    """`controllability_dpsnr` alone, with `starts` starts per episode and `seeds` draws of the random actions
+    (`evaluate`
     uses the spec's `controllability_starts` and `controllability_seeds`, 16 and 3 by default); no one-step figures."""
     spec, ck, vq, preds = _load(spec, checkpoints_root)
     if not preds:
@@ -263,7 +265,8 @@ def evaluate(spec, checkpoints_root=CHECKPOINTS_DIR, progress: bool = False, det
             controllability_dpsnr_per_seed=d,
             controllability_starts=len(cst["fc"]),
         )
-        # the decoder's own drift: the same rollouts with the true codes of the real transitions instead of predicted ones
+        # the decoder's own drift: the same rollouts with the true codes of the real transitions instead of predicted
+        # ones
         free = free_run(vq, torch.cat([fp[:, None], real], 1), true_codes)
         out["free_run_psnr"] = {str(h): round(_psnr_frames(free[:, h - 1], real[:, h]), 2) for h in spec["horizons"]}
         # closed loop: rollout_steps-long rollouts from real starts, beside the real game (collapse and realism)

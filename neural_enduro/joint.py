@@ -145,7 +145,8 @@ def train_joint(
     init_vqvae=None,
     init_predictor=None,
 ) -> dict:
-    """Train (or resume) a `LatentActionVQVAE` (default config + `overrides`) and an `ActionStateToLatent` together, with
+    """Train (or resume) a `LatentActionVQVAE` (default config + `overrides`) and an `ActionStateToLatent` together,
+    with
     the rate term weighted `rate`; returns the last held-out metrics. Stops at `steps` or after `max_seconds` of
     training. The rate weight is 0 until the fraction `rate_ramp[0]` of training, then rises linearly to `rate` at
     `rate_ramp[1]`: first codes worth having, then pressure to make them predictable (full pressure from the start
@@ -216,7 +217,8 @@ def train_joint(
     )  # code-count sample
 
     @torch.no_grad()
-    def code_counts():  # the codes of the sampled training pairs under the current encoder (the card's code distribution)
+    # the codes of the sampled training pairs under the current encoder (the card's code distribution)
+    def code_counts():
         vqvae.eval()
         out = np.zeros(cfg.codebook_size, np.int64)
         for s in range(0, len(ci), 256):

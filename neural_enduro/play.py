@@ -18,7 +18,8 @@ __all__ = ['keys_to_action', 'png_bytes', 'PlayNeuralEnduro', 'playable_games', 
 
 # %% ../nbs/06_play.ipynb #c005
 def keys_to_action(held: set, names=None) -> int:
-    """Action id in `names` (default: Enduro's) for a set of held keys (`ArrowUp`, `ArrowDown`, `ArrowLeft`, `ArrowRight`,
+    """Action id in `names` (default: Enduro's) for a set of held keys (`ArrowUp`, `ArrowDown`, `ArrowLeft`,
+    `ArrowRight`,
     ` `). ArrowUp is UP where the game has it, else FIRE (Enduro's accelerate). The ALE name (e.g. `DOWNRIGHTFIRE`) is
     built from the keys; if the game lacks it, the vertical, then the horizontal part is dropped (so accelerate wins
     over brake in Enduro)."""

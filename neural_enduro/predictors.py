@@ -37,7 +37,8 @@ def encode_pairs(vqvae: LatentActionVQVAE, fp: FramePairs, batch: int = 256, pro
 
 
 def _codes_key(vqvae: LatentActionVQVAE, *extra) -> str:
-    "What cached codes depend on: `extra` (recordings, caps) and the weights of the world model's encoder and quantizer."
+    """What cached codes depend on: `extra` (recordings, caps) and the weights of the world model's encoder and
+    quantizer."""
     import hashlib
 
     h = hashlib.sha1(json.dumps(list(extra)).encode())
@@ -51,7 +52,8 @@ def _codes_key(vqvae: LatentActionVQVAE, *extra) -> str:
 
 
 class LatentPairs:
-    "Frames, actions and world-model codes of the `split` episodes of recordings, with the previous step's codes and action."
+    """Frames, actions and world-model codes of the `split` episodes of recordings, with the previous step's codes and
+    action."""
 
     def __init__(
         self,
@@ -99,7 +101,8 @@ class LatentPairs:
 
 # %% ../nbs/04_predictors.ipynb #b002
 def _open_pairs(obj, path, vqvae: LatentActionVQVAE, maker: str, keys):
-    "Load the arrays `keys` of a `maker` file onto `obj`, checked against the world model that made its codes; returns the file."
+    """Load the arrays `keys` of a `maker` file onto `obj`, checked against the world model that made its codes;
+    returns the file."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no file {path}: make it with {maker}")
@@ -252,7 +255,8 @@ class BranchPairs:
         return f_prev, f_cur, action, prev_codes, codes, prev_action
 
     def contrast(self, i):
-        "Per pair `i`, the cells `(B, 7, 5)` whose codes differ between the actions tried from its state (none for second steps)."
+        """Per pair `i`, the cells `(B, 7, 5)` whose codes differ between the actions tried from its state (none for
+        second steps)."""
         s, k = i // (self.A + 2), i % (self.A + 2)
         c = self.codes1[s].long()
         return (c != c[:, :1]).any(1) & (k < self.A)[:, None, None]
@@ -403,7 +407,8 @@ class HoldPairs:
         )
 
     def contrast(self, i):
-        "Per pair `i`, the cells `(B, 7, 5)` whose codes differ between the actions held from its state, at the same step."
+        """Per pair `i`, the cells `(B, 7, 5)` whose codes differ between the actions held from its state, at the same
+        step."""
         c = self.codes.view(-1, self.A, self.hold, *self.codes.shape[1:])[
             i // (self.A * self.hold), :, i % self.hold
         ].long()

@@ -21,9 +21,10 @@ def downsample2(frames) -> torch.Tensor:
     return F.avg_pool2d(x, 2)[:, 0]
 
 
-def nearest_psnr(queries, bank, query_groups=None, bank_groups=None, chunk: int = 256) -> torch.Tensor:
+def nearest_psnr(queries, bank, query_groups=None, bank_groups=None, chunk: int = 256, max_db: float = 60.0):
     """PSNR (dB) of each query frame to its nearest neighbour among the `bank` frames, both uint8 `(N, H, W)`, compared
-    at half resolution. With groups (episode ids), a query is never matched to a bank frame of its own group."""
+    at half resolution. With groups (episode ids), a query is never matched to a bank frame of its own group. Capped
+    at `max_db`: an identical frame (two episodes that start alike) would otherwise read 120 dB and swamp a mean."""
     q = downsample2(queries).flatten(1).double()
     b = downsample2(bank).flatten(1).double()
     if len(b) == 0:
@@ -38,7 +39,7 @@ def nearest_psnr(queries, bank, query_groups=None, bank_groups=None, chunk: int 
             if same.all(1).any():
                 raise ValueError("a query's group holds the whole bank: no other episode to match")
             d = d.masked_fill(same, math.inf)
-        mse = d.min(1).values.clamp_min(1e-12) / q.shape[1]
+        mse = (d.min(1).values / q.shape[1]).clamp_min(10 ** (-max_db / 10))
         out.append(10 * torch.log10(1 / mse))
     return torch.cat(out).float()
 

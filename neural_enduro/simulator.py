@@ -34,7 +34,8 @@ def collapsed(frames) -> torch.Tensor:
 def neural_step(
     vqvae, predictor, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None, prev_actions=None
 ):
-    """One batched step: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` and actions `(B,)` (None: no
+    """One batched step: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` and actions `(B,)`
+    (None: no
     previous step) -> (next uint8 frames, codes)."""
     codes = sample_codes(predictor(actions, f_prev, f_cur, prev_codes, prev_actions), temperature, generator)
     return to_u8(vqvae.decode(f_cur, codes, f_prev)), codes
@@ -52,7 +53,8 @@ def neural_rollout(
     seed: int = 0,
     prev_actions=None,
 ):
-    """Open-loop rollout from uint8 frames `(B, H, W)` following `actions` `(B, T)`: returns uint8 frames `(B, T+1, H, W)`.
+    """Open-loop rollout from uint8 frames `(B, H, W)` following `actions` `(B, T)`: returns uint8 frames `(B, T+1,
+    H, W)`.
     `f_prev`, `prev_codes`, `prev_actions`: the step before the start, when known (None: as at an episode start)."""
     f_cur = torch.as_tensor(f_cur)
     actions = torch.as_tensor(actions).long()

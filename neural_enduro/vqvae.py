@@ -219,7 +219,8 @@ class UNetDecoder(nn.Module):
         nn.init.zeros_(self.head.bias)  # starts as "copy the frame"
 
     def forward(self, s, q):
-        "The next frame minus frame t in 4x4 blocks `(B, 16, 53, 40)` (warp: then the x, y displacements, 32 more channels)."
+        """The next frame minus frame t in 4x4 blocks `(B, 16, 53, 40)` (warp: then the x, y displacements, 32 more
+        channels)."""
         h0 = self.d0(s)
         h1 = self.d1(h0)
         h2 = self.d2(h1)
@@ -250,7 +251,8 @@ class SeedEncoder(nn.Module):
 
 
 class SeedDecoder(nn.Module):
-    "The seed's decoder: frame -> two 3x3 convs at full res -> bilinear resize to the grid -> concat codes -> 1x1 -> 5 transposed convs -> resize. No output activation."
+    """The seed's decoder: frame -> two 3x3 convs at full res -> bilinear resize to the grid -> concat codes -> 1x1 ->
+    5 transposed convs -> resize. No output activation."""
 
     def __init__(self, cfg):
         super().__init__()
@@ -276,7 +278,8 @@ class SeedDecoder(nn.Module):
 
 # %% ../nbs/02_vqvae.ipynb #c016
 class LatentActionVQVAE(nn.Module):
-    "Encoder (frame_t, frame_t+1) -> grid of codes; decoder (frame_t, codes) -> frame_t+1. Frames are uint8 or [0,1] floats, (B, 210, 160)."
+    """Encoder (frame_t, frame_t+1) -> grid of codes; decoder (frame_t, codes) -> frame_t+1. Frames are uint8 or [0,1]
+    floats, (B, 210, 160)."""
 
     def __init__(self, cfg: VQVAEConfig | None = None):
         super().__init__()
@@ -308,7 +311,8 @@ class LatentActionVQVAE(nn.Module):
         return self._s2d(f0 if f_prev is None else self.prep(f_prev))
 
     def latents(self, f0, f1, f_prev=None) -> torch.Tensor:
-        "The encoder's output before quantization `(B, D, h, w)` for float frames (see `joint`: the rate term needs it)."
+        """The encoder's output before quantization `(B, D, h, w)` for float frames (see `joint`: the rate term needs
+        it)."""
         return self.encoder(self._in(f0), self._in(f1), *([] if self.cfg.context == 1 else [self._prev(f0, f_prev)]))
 
     def _quantize(self, f0, f1, f_prev=None):
@@ -322,7 +326,8 @@ class LatentActionVQVAE(nn.Module):
         return idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)
 
     def decode_raw(self, f0, q, f_prev=None) -> torch.Tensor:
-        "Unbounded next-frame prediction from float frames `f0` (and t-1, `f_prev`) and code vectors `q` (grid as the arch holds it)."
+        """Unbounded next-frame prediction from float frames `f0` (and t-1, `f_prev`) and code vectors `q` (grid as
+        the arch holds it)."""
         if self.cfg.arch == "unet":
             s = self._s2d(f0)
             p = self._prev(f0, f_prev)
@@ -334,7 +339,8 @@ class LatentActionVQVAE(nn.Module):
         return self.decoder(f0.transpose(-1, -2), q, f0.shape[::-1][:2]).transpose(-1, -2)
 
     def _warp(self, f, d, scale: float = 4.0):
-        "Frames `(B, H, W)` sampled at each pixel plus the displacement `scale * d` pixels, `d` `(B, 2, H, W)` as (x, y)."
+        """Frames `(B, H, W)` sampled at each pixel plus the displacement `scale * d` pixels, `d` `(B, 2, H, W)` as
+        (x, y)."""
         B, H, W = f.shape
         ys, xs = torch.meshgrid(
             torch.linspace(-1, 1, H, device=f.device), torch.linspace(-1, 1, W, device=f.device), indexing="ij"
@@ -349,7 +355,8 @@ class LatentActionVQVAE(nn.Module):
         )
 
     def decode(self, f0, idx, f_prev=None) -> torch.Tensor:
-        """Next frame from frame `f0` and code indices `(B, 7, 5)`: in [0, 1] for our arch; unbounded (as the seed's) for
+        """Next frame from frame `f0` and code indices `(B, 7, 5)`: in [0, 1] for our arch; unbounded (as the seed's)
+        for
         `seed`. `f_prev` (frame t-1) is the second context frame of `context=2` models (None: f0 repeated)."""
         out = self.decode_idx_raw(f0, idx, f_prev)
         return out.clamp(0, 1) if self.cfg.arch == "unet" else out
