@@ -385,13 +385,12 @@ def realism(episodes, loop: dict, horizons, bank_every: int = 2) -> dict:
             ratio = round(edge_count(neural).sum().item() / max(edge_count(real).sum().item(), 1), 3)
         out["realism_nn_gap_db"][str(h)], out["realism_edge_ratio"][str(h)] = gap, ratio
     steps = loop["change"].shape[1]
-    moved, real_moved = [], []
-    for t in range(100, steps + 1):
-        real, has = _real_at(episodes, loop, t)
-        if real is None:
-            break
-        moved.append(loop["change"][has, t - 1])
-        real_moved.append(mean_abs_change(_real_at(episodes, loop, t - 1, has)[0], real))
+    moved, real_moved = [], []  # steps 100 to `end`, the last step the start's episode has a real frame for
+    for i, (e, s) in enumerate(zip(loop["ep"].tolist(), loop["s"].tolist())):
+        fr, end = episodes[e][0], min(steps, len(episodes[e][1]) - s)
+        if end >= 100:
+            moved.append(loop["change"][i, 99:end])
+            real_moved.append(mean_abs_change(fr[s + 99 : s + end], fr[s + 100 : s + end + 1]))
     out["realism_motion_ratio"] = (
         round(torch.cat(moved).mean().item() / torch.cat(real_moved).mean().item(), 3) if moved else None
     )
