@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-all train-dqn publish-dqn game analysis probe-vqvae probe-context
+.PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-all evaluate train-dqn publish-dqn game analysis probe-vqvae probe-context
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -179,7 +179,25 @@ train-seed: install  ## train and publish the seed's design (baseline, black-scr
 	  -p vqvae_path checkpoints/enduro/vqvae_seed.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
 	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/random]" -p publish_to checkpoints/enduro/predictor_action_seed.pt -p publish_half True
 
-train-all: data train-vqvae train-predictors train-seed  ## record the data and train the CPU models and the seed design
+# The token renderer (nbs/02b_tokens, nbs/04c_train_tokens): a k-means patch tokenizer and a token-dynamics network
+# trained on the shipped latent-action model's codes (frozen, so the shipped predictors stay valid), driver + random
+# recordings, at most 60,000 frames each. Published beside vqvae.pt as tokenizer.pt and dynamics.pt.
+TOKENS ?= -y "overrides: {dim: 48, steps: 1500, val_every: 250, ckpt_every: 100, threads: 2}"
+train-tokens: install  ## train the token renderer on the shipped latent-action codes and publish it
+	@mkdir -p runs/tokens
+	$(PM) nbs/04c_train_tokens.ipynb runs/tokens/train.ipynb -p run_dir runs/tokens $(TOKENS) -p publish_to checkpoints/enduro
+
+train-all: data train-vqvae train-predictors train-seed train-tokens  ## record the data, train the CPU models, the seed design and the token renderer
+
+# The results table of the README and nbs/07_evaluate: the shipped set on the held-out specs, with the token renderer
+# and with the pixel decoder (the same latent-action model and predictors), JSON into data/eval/results/ and filmstrips
+# into data/figures/. The two renderers run side by side, one thread each (about 30 minutes per spec on 2 cores).
+evaluate: install  ## score the shipped set on val_spec and test_spec with both renderers: JSON and filmstrips
+	@mkdir -p data/eval/results
+	for s in val_spec test_spec; do for r in tokens pixel; do \
+	  OMP_NUM_THREADS=1 $(BIN)/neural-enduro evaluate data/eval/$$s.json --renderer $$r --json --steering \
+	    --filmstrip data/figures/$${s}_$${r}_filmstrip.png > data/eval/results/$${s}_$${r}.json & done; wait; done
+	@for f in data/eval/results/{val,test}_spec_{tokens,pixel}.json; do test -s $$f || { echo "ERROR: $$f is empty"; exit 1; }; done
 
 lab: install  ## JupyterLab on the play notebook
 	$(BIN)/jupyter lab nbs/06_play.ipynb

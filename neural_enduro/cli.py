@@ -189,11 +189,14 @@ def demo(
 @command
 def evaluate(
     spec: Param(
-        "evaluation spec (JSON: game, episodes of {seed, actions}; optional: horizons, rollout_steps, starts, controllability_starts, controllability_seeds, realism_horizons)",
+        "evaluation spec (JSON: game, episodes of {seed, actions}; optional: horizons, rollout_steps, starts, "
+        "controllability_starts, controllability_seeds, realism_horizons)",
         str,
         opt=False,
     ),
     checkpoints: Param("root of the checkpoints (default: the shipped ones)", str) = None,
+    renderer: Param("tokens or pixel (default: tokens where the game ships dynamics.pt)", str) = None,
+    steering: Param("also the steering shares (RIGHTFIRE vs LEFTFIRE, FIRE vs DOWN)", store_true) = False,
     filmstrip: Param("also write a PNG filmstrip of neural and real frames at steps 1-1000 here", str) = None,
     json: Param("print JSON", store_true) = False,
 ):
@@ -201,7 +204,13 @@ def evaluate(
     from neural_enduro.evaluate import evaluate as _evaluate
     from neural_enduro.core import CHECKPOINTS_DIR
 
-    res = _evaluate(spec, checkpoints or CHECKPOINTS_DIR, progress=not json, details=filmstrip is not None)
+    res = _evaluate(
+        spec, checkpoints or CHECKPOINTS_DIR, progress=not json, details=filmstrip is not None, renderer=renderer
+    )
+    if steering:
+        from neural_enduro.evaluate import steering as _steering
+
+        res["steering"] = _steering(spec, checkpoints or CHECKPOINTS_DIR, renderer=renderer)
     if filmstrip is not None:
         import matplotlib
 
@@ -246,12 +255,14 @@ def diagnose(
     plt.close(fig)
     out = REPO_ROOT / "runs" / "diagnose" / f"report_{time.strftime('%Y%m%d_%H%M%S')}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    rows = "".join(
-        f"<h3>{k}</h3><pre>{html.escape(__import__('json').dumps({kk: vv for kk, vv in v.items() if kk != 'mean_per_step'}, indent=1))}</pre>"
-        for k, v in res.items()
-    )
+    import json as _json
+
+    summary = {k: {kk: vv for kk, vv in v.items() if kk != "mean_per_step"} for k, v in res.items()}
+    rows = "".join(f"<h3>{k}</h3><pre>{html.escape(_json.dumps(v, indent=1))}</pre>" for k, v in summary.items())
+    img = base64.b64encode(buf.getvalue()).decode()
     out.write_text(
-        f"<html><body><h2>neural-enduro diagnose ({steps} steps)</h2><img src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}'>{rows}</body></html>"
+        f"<html><body><h2>neural-enduro diagnose ({steps} steps)</h2>"
+        f"<img src='data:image/png;base64,{img}'>{rows}</body></html>"
     )
     print(f"report: {out}")
     return res
@@ -277,7 +288,8 @@ def agent_eval(
     return _emit(
         res,
         json,
-        f"mean raw return {res['mean_return']:.1f} over {episodes} episodes (seeds {seed}..{seed + episodes - 1}): {res['returns']}",
+        f"mean raw return {res['mean_return']:.1f} over {episodes} episodes "
+        f"(seeds {seed}..{seed + episodes - 1}): {res['returns']}",
     )
 
 # %% ../nbs/99_cli.ipynb #c007

@@ -13,7 +13,7 @@ from .env import resolve_game, game_name
 
 # %% auto #0
 __all__ = ['REPO_ROOT', 'CHECKPOINTS_DIR', 'checkpoint_dir', 'atomic_replace', 'save_checkpoint', 'read_checkpoint',
-           'load_state_strict', 'psnr', 'to_u8']
+           'load_state_strict', 'psnr', 'to_u8', 'hardware']
 
 # %% ../nbs/00a_core.ipynb #k005
 REPO_ROOT = Path(neural_enduro.__file__).resolve().parents[1]  # the checkout (editable install)
@@ -105,3 +105,14 @@ def psnr(mse: float) -> float:
 def to_u8(x: torch.Tensor) -> torch.Tensor:
     "Frames in [0, 1] (clamped) to uint8, as the game shows them and feeds them back."
     return (x.clamp(0, 1) * 255).round().to(torch.uint8)
+
+# %% ../nbs/00a_core.ipynb #k016
+def hardware() -> str:
+    "The machine this runs on, for checkpoint cards: CPU cores and model, and the GPU if torch sees one."
+    import os
+    import platform
+
+    cpu = f"{os.cpu_count()} CPU cores ({', '.join(x for x in (platform.machine(), platform.processor()) if x)})"
+    if torch.cuda.is_available():
+        return f"1 {torch.cuda.get_device_name(0)} GPU, {cpu}"
+    return f"{cpu}, no GPU"

@@ -554,8 +554,9 @@ def _cfg(model) -> dict:
 @torch.no_grad()
 def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128, psnr_frames: bool = True) -> dict:
     """Token accuracy (overall and per action) and, with `psnr_frames`, one-step PSNR of decoded argmax codes on pairs
-    `idx` of `lp` (a `LatentPairs`, or a `BranchPairs` or `HoldPairs` with `psnr_frames=False`). For the latter two also
-    `contrast_acc`: the accuracy on the cells where the actions from the same state lead to different codes (`contrast`)."""
+    `idx` of `lp` (a `LatentPairs`, or a `BranchPairs` or `HoldPairs` with `psnr_frames=False`). For the latter two
+    also `contrast_acc`: the accuracy on the cells where the actions from the same state lead to different codes
+    (`contrast`)."""
     model.eval()
     idx = torch.arange(len(lp)) if idx is None else idx
     hits, acts, se_pred, se_copy, n_pix, c_hit, c_n = [], [], 0.0, 0.0, 0, 0, 0
@@ -651,9 +652,9 @@ def train_predictor(
     `branch_frac` of every batch then comes from those counterfactual pairs, and validation logs `branch_acc`, the token
     accuracy on the held-out ones (every action tried from each state). A predictor from before the `prev_action` input
     can be `init_from`: its previous-action embeddings start at zero, i.e. as the old model. `holds`: a folder with
-    `record_holds` files `holds_train.npz` (and `holds_val.npz`); a share `hold_frac` of every batch comes from them, and
-    validation logs `hold_acc` on the val file (also at `hold_frac=0`, for a control). In both, the action changes the
-    codes of only a few cells (`contrast`); `contrast_weight` > 0 weighs those cells 1 + `contrast_weight` in the loss,
+    `record_holds` files `holds_train.npz` (and `holds_val.npz`); a share `hold_frac` of every batch comes from them,
+    and validation logs `hold_acc` on the val file (also at `hold_frac=0`, for a control). In both, the action changes
+    the codes of only a few cells (`contrast`); `contrast_weight` > 0 weighs those cells 1 + `contrast_weight` in the loss,
     and validation logs the accuracy there (`branch_contrast_acc`, `hold_contrast_acc`)."""
     params = {k: v for k, v in locals().items() if k != "vqvae"}
     params = json.loads(json.dumps(params, default=str))  # plain values only: checkpoints load with weights_only

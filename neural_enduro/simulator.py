@@ -11,6 +11,7 @@ import torch
 from .env import make_env, check_actions, action_names, resolve_game, game_name, FRAME_SHAPE
 from .data import start_frames, save_gif
 from .vqvae import LatentActionVQVAE, load_vqvae, traced
+from .tokens import load_world_model
 from .core import checkpoint_dir, CHECKPOINTS_DIR, to_u8
 from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, sample_codes
 from .realism import edge_count, mean_abs_change, filmstrip
@@ -98,16 +99,22 @@ class NeuralEnduro:
             a, none_a = torch.tensor([1]), torch.tensor([self.predictor.n_actions])
             none_c = torch.full((1, *vqvae.cfg.grid), vqvae.cfg.codebook_size, dtype=torch.long)
             self._predict = traced(self.predictor, "forward", a, f[0], f[1], none_c, none_a)
-            self._decode = traced(self.vqvae, "decode", f[1], torch.zeros_like(none_c), f[0])
+            if getattr(vqvae, "traceable", True):
+                self._decode = traced(self.vqvae, "decode", f[1], torch.zeros_like(none_c), f[0])
+            else:  # the token renderer samples: only its dynamics network is traced
+                vqvae.prepare_play()
 
     @classmethod
-    def from_checkpoints(cls, game: str = "Enduro", predictor: str = "state", root=CHECKPOINTS_DIR, **kwargs):
-        "The shipped models of `game`; `predictor` is `state` (ours) or `action` (the seed's action-only MLP)."
+    def from_checkpoints(
+        cls, game: str = "Enduro", predictor: str = "state", root=CHECKPOINTS_DIR, renderer: str | None = None, **kwargs
+    ):
+        """The shipped models of `game`; `predictor` is `state` (ours) or `action` (the seed's action-only MLP),
+        `renderer` `tokens` or `pixel` (None: tokens where the game ships them)."""
         d = checkpoint_dir(game, root)
         p = d / f"predictor_{predictor}.pt"
         if not p.exists():
             raise FileNotFoundError(f"no {predictor!r} predictor for {game_name(game)}: {p} missing")
-        return cls(load_vqvae(d / "vqvae.pt"), load_predictor(p), game, **kwargs)
+        return cls(load_world_model(d, renderer), load_predictor(p), game, **kwargs)
 
     def _check_t(self, t):
         if not isinstance(t, (int, float)) or t != t or t < 0:
