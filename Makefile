@@ -45,12 +45,14 @@ check-sync: install  ## check that neural_enduro/ is exactly what nbs/ exports
 	 if diff -r -x __pycache__ neural_enduro $$tmp/neural_enduro; then echo "library in sync with nbs/"; rm -rf $$tmp; \
 	 else echo "ERROR: neural_enduro/ differs from what nbdev_export writes: run 'make export'"; rm -rf $$tmp; exit 1; fi
 
-# README.md is generated from nbs/index.ipynb (Quarto is not available here).
+# README.md is generated from nbs/index.ipynb (Quarto is not available here); cells tagged remove_input show only
+# their output (the results table).
+NBCONVERT_OPTS := --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_input_tags=remove_input
 readme: install  ## write README.md from nbs/index.ipynb
-	$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout --log-level=ERROR > README.md
+	$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout --log-level=ERROR $(NBCONVERT_OPTS) > README.md
 
 check-readme: install  ## check that README.md matches nbs/index.ipynb
-	@$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout --log-level=ERROR | diff - README.md \
+	@$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout --log-level=ERROR $(NBCONVERT_OPTS) | diff - README.md \
 	 && echo "README.md matches nbs/index.ipynb" \
 	 || (echo "ERROR: README.md differs from nbs/index.ipynb: run 'make readme'"; exit 1)
 

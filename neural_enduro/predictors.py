@@ -654,8 +654,8 @@ def train_predictor(
     can be `init_from`: its previous-action embeddings start at zero, i.e. as the old model. `holds`: a folder with
     `record_holds` files `holds_train.npz` (and `holds_val.npz`); a share `hold_frac` of every batch comes from them,
     and validation logs `hold_acc` on the val file (also at `hold_frac=0`, for a control). In both, the action changes
-    the codes of only a few cells (`contrast`); `contrast_weight` > 0 weighs those cells 1 + `contrast_weight` in the loss,
-    and validation logs the accuracy there (`branch_contrast_acc`, `hold_contrast_acc`)."""
+    the codes of only a few cells (`contrast`); `contrast_weight` > 0 weighs those cells 1 + `contrast_weight` in the
+    loss, and validation logs the accuracy there (`branch_contrast_acc`, `hold_contrast_acc`)."""
     params = {k: v for k, v in locals().items() if k != "vqvae"}
     params = json.loads(json.dumps(params, default=str))  # plain values only: checkpoints load with weights_only
     for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):

@@ -106,7 +106,12 @@ class NeuralEnduro:
 
     @classmethod
     def from_checkpoints(
-        cls, game: str = "Enduro", predictor: str = "state", root=CHECKPOINTS_DIR, renderer: str | None = None, **kwargs
+        cls,
+        game: str = "Enduro",
+        predictor: str = "state",
+        root=CHECKPOINTS_DIR,
+        renderer: str | None = None,
+        **kwargs,
     ):
         """The shipped models of `game`; `predictor` is `state` (ours) or `action` (the seed's action-only MLP),
         `renderer` `tokens` or `pixel` (None: tokens where the game ships them)."""

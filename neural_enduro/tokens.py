@@ -114,8 +114,12 @@ def fit_tokenizer(
         s = torch.zeros_like(c).index_add_(0, a, x * w[:, None])
         n = torch.zeros(K).index_add_(0, a, w)
         c = torch.where(n[:, None] > 0, s / n.clamp(min=1e-9)[:, None], c)
-    d = torch.cat([x2[i : i + 8192, None] + (c * c).sum(1) - 2 * xc @ c.T for i, xc in zip(range(0, len(x), 8192),
-                                                                                        x.split(8192))])
+    d = torch.cat(
+        [
+            x2[i : i + 8192, None] + (c * c).sum(1) - 2 * xc @ c.T
+            for i, xc in zip(range(0, len(x), 8192), x.split(8192))
+        ]
+    )
     d = d.masked_fill(F.one_hot(d.argmin(1), K) == 0, float("inf"))  # each patch competes only in its own cluster
     empty = torch.isinf(d.min(0).values)
     medoid = d.argmin(0)
@@ -140,15 +144,22 @@ class TokenDynamicsConfig:
     def __post_init__(self):
         self.grid, self.code_grid = tuple(self.grid), tuple(self.code_grid)
         if self.vocab < 2 or self.dim < 8 or self.temperature < 0:
-            raise ValueError(f"need vocab >= 2, dim >= 8, temperature >= 0; got {self.vocab}, {self.dim}, "
-                             f"{self.temperature}")
+            raise ValueError(
+                f"need vocab >= 2, dim >= 8, temperature >= 0; got {self.vocab}, {self.dim}, {self.temperature}"
+            )
 
 
 class _Res(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.body = nn.Sequential(nn.GroupNorm(8, c), nn.SiLU(), nn.Conv2d(c, c, 3, padding=1),
-                                  nn.GroupNorm(8, c), nn.SiLU(), nn.Conv2d(c, c, 3, padding=1))
+        self.body = nn.Sequential(
+            nn.GroupNorm(8, c),
+            nn.SiLU(),
+            nn.Conv2d(c, c, 3, padding=1),
+            nn.GroupNorm(8, c),
+            nn.SiLU(),
+            nn.Conv2d(c, c, 3, padding=1),
+        )
 
     def forward(self, x):
         return x + self.body(x)
@@ -215,8 +226,10 @@ class TokenWorldModel(nn.Module):
     def __init__(self, vqvae: LatentActionVQVAE, tokenizer: PatchTokenizer, dynamics: TokenDynamics, seed: int = 0):
         super().__init__()
         if dynamics.cfg.vocab != tokenizer.K or dynamics.cfg.grid != tokenizer.grid:
-            raise ValueError(f"dynamics for {dynamics.cfg.vocab} tokens on {dynamics.cfg.grid} does not fit a "
-                             f"tokenizer of {tokenizer.K} tokens on {tokenizer.grid}")
+            raise ValueError(
+                f"dynamics for {dynamics.cfg.vocab} tokens on {dynamics.cfg.grid} does not fit a "
+                f"tokenizer of {tokenizer.K} tokens on {tokenizer.grid}"
+            )
         self.vqvae, self.tokenizer, self.dynamics = vqvae, tokenizer, dynamics
         self.cfg = vqvae.cfg
         self.prep = vqvae.prep
@@ -284,8 +297,15 @@ def load_tokenizer(path) -> PatchTokenizer:
 def save_dynamics(path, dyn: TokenDynamics, tok: PatchTokenizer, vqvae: LatentActionVQVAE, card=None, half=False):
     "Save `dyn` with the fingerprints of the tokenizer and latent-action model it belongs to."
     belongs = dict(tokenizer=tok.fingerprint(), vqvae=model_hash(vqvae))
-    return save_checkpoint(path, "token_dynamics", asdict(dyn.cfg), dyn, dict(card or {}, belongs_to=belongs),
-                           half=half, belongs_to=belongs)
+    return save_checkpoint(
+        path,
+        "token_dynamics",
+        asdict(dyn.cfg),
+        dyn,
+        dict(card or {}, belongs_to=belongs),
+        half=half,
+        belongs_to=belongs,
+    )
 
 
 def load_token_world_model(folder, seed: int = 0) -> TokenWorldModel:
@@ -300,8 +320,10 @@ def load_token_world_model(folder, seed: int = 0) -> TokenWorldModel:
     have = dict(tokenizer=tok.fingerprint(), vqvae=model_hash(vq))
     for k in ("tokenizer", "vqvae"):
         if want.get(k) != have[k]:
-            raise ValueError(f"{folder / 'dynamics.pt'} was trained with {k} {want.get(k)}, but {folder} holds {k} "
-                             f"{have[k]}: the tokenizer, latent-action model and dynamics do not belong together")
+            raise ValueError(
+                f"{folder / 'dynamics.pt'} was trained with {k} {want.get(k)}, but {folder} holds {k} "
+                f"{have[k]}: the tokenizer, latent-action model and dynamics do not belong together"
+            )
     wm = TokenWorldModel(vq, tok, dyn.eval(), seed)
     wm.card = ck.get("card", {})
     return wm.eval()

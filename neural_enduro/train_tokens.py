@@ -18,8 +18,17 @@ from tqdm.auto import tqdm
 from .core import atomic_replace, hardware, load_state_strict, read_checkpoint
 from .data import load_shard
 from .predictors import LatentPairs
-from .tokens import (PatchTokenizer, TokenDynamics, TokenDynamicsConfig, fit_tokenizer, load_tokenizer,
-                                  model_hash, save_dynamics, save_tokenizer, sample_tokens)
+from neural_enduro.tokens import (
+    PatchTokenizer,
+    TokenDynamics,
+    TokenDynamicsConfig,
+    fit_tokenizer,
+    load_tokenizer,
+    model_hash,
+    save_dynamics,
+    save_tokenizer,
+    sample_tokens,
+)
 from .vqvae import load_vqvae
 
 # %% auto #0
@@ -62,8 +71,10 @@ class TokenTrainConfig:
             if not isinstance(v, int) or v <= 0:
                 raise ValueError(f"{k} must be a positive integer, got {v!r}")
         if not 0 <= self.corrupt < 1 or self.changed_weight < 1 or not self.lr > 0:
-            raise ValueError(f"need 0 <= corrupt < 1, changed_weight >= 1, lr > 0; got {self.corrupt}, "
-                             f"{self.changed_weight}, {self.lr}")
+            raise ValueError(
+                f"need 0 <= corrupt < 1, changed_weight >= 1, lr > 0; got {self.corrupt}, "
+                f"{self.changed_weight}, {self.lr}"
+            )
 
 # %% ../nbs/04c_train_tokens.ipynb #x007
 class TokenPairs:
@@ -93,9 +104,15 @@ class TokenPairs:
         fp = self.lp.fp
         t = fp.starts[i]
         j = torch.where(self.has_next[i], i + 1, i)
-        return dict(prev=self.tokens[torch.where(fp.has_prev[i], t - 1, t)], cur=self.tokens[t], nxt=self.tokens[t + 1],
-                    nxt2=self.tokens[torch.where(self.has_next[i], t + 2, t + 1)], codes=self.codes[i],
-                    codes2=self.codes[j], has_next=self.has_next[i])
+        return dict(
+            prev=self.tokens[torch.where(fp.has_prev[i], t - 1, t)],
+            cur=self.tokens[t],
+            nxt=self.tokens[t + 1],
+            nxt2=self.tokens[torch.where(self.has_next[i], t + 2, t + 1)],
+            codes=self.codes[i],
+            codes2=self.codes[j],
+            has_next=self.has_next[i],
+        )
 
 # %% ../nbs/04c_train_tokens.ipynb #x009
 def token_loss(logits, target, cur, changed_weight: float = 1.0, mask=None) -> tuple[torch.Tensor, dict]:
@@ -108,8 +125,11 @@ def token_loss(logits, target, cur, changed_weight: float = 1.0, mask=None) -> t
     loss = (ce * w).sum() / w.sum().clamp(min=1)
     with torch.no_grad():
         hit = logits.argmax(1) == target
-        stats = dict(acc=hit.float().mean().item(), acc_changed=hit[changed].float().mean().item() if changed.any() else
-                     float("nan"), ce=ce.mean().item())
+        stats = dict(
+            acc=hit.float().mean().item(),
+            acc_changed=hit[changed].float().mean().item() if changed.any() else float("nan"),
+            ce=ce.mean().item(),
+        )
     return loss, stats
 
 
@@ -138,8 +158,13 @@ def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None):
     if cfg.own_rollout and b["has_next"][:n].any():
         own = sample_tokens(logits[:n].detach(), 1.0, g)
         hint2 = _hint(vqvae, tok, b["cur"][:n], own, b["codes2"][:n]) if cfg.hint else None
-        loss2, s2 = token_loss(dyn(b["cur"][:n], own, b["codes2"][:n], hint2), b["nxt2"][:n], b["nxt"][:n],
-                               cfg.changed_weight, b["has_next"][:n])
+        loss2, s2 = token_loss(
+            dyn(b["cur"][:n], own, b["codes2"][:n], hint2),
+            b["nxt2"][:n],
+            b["nxt"][:n],
+            cfg.changed_weight,
+            b["has_next"][:n],
+        )
         loss = (loss + loss2) / 2
         stats["acc_own"] = s2["acc"]
     return loss, stats
@@ -168,14 +193,26 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
     vqvae = load_vqvae(cfg.vqvae)
     tok = _tokenizer(cfg, progress)
     train, val = TokenPairs(cfg, vqvae, tok, "train", progress), TokenPairs(cfg, vqvae, tok, "val", progress)
-    dcfg = TokenDynamicsConfig(vocab=tok.K, grid=tok.grid, code_grid=vqvae.cfg.grid,
-                               codebook_size=vqvae.cfg.codebook_size, dim=cfg.dim, hint=cfg.hint, patch=cfg.patch,
-                               temperature=cfg.temperature)
+    dcfg = TokenDynamicsConfig(
+        vocab=tok.K,
+        grid=tok.grid,
+        code_grid=vqvae.cfg.grid,
+        codebook_size=vqvae.cfg.codebook_size,
+        dim=cfg.dim,
+        hint=cfg.hint,
+        patch=cfg.patch,
+        temperature=cfg.temperature,
+    )
     dyn = TokenDynamics(dcfg)
     opt = torch.optim.AdamW(dyn.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.SequentialLR(opt, [
-        torch.optim.lr_scheduler.LinearLR(opt, 0.01, 1.0, cfg.warmup),
-        torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, cfg.steps - cfg.warmup), cfg.lr * 0.05)], [cfg.warmup])
+    sched = torch.optim.lr_scheduler.SequentialLR(
+        opt,
+        [
+            torch.optim.lr_scheduler.LinearLR(opt, 0.01, 1.0, cfg.warmup),
+            torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, cfg.steps - cfg.warmup), cfg.lr * 0.05),
+        ],
+        [cfg.warmup],
+    )
     step, elapsed, best = 0, 0.0, math.inf
     if (run / "state.pt").exists():
         st = torch.load(run / "state.pt", weights_only=True)
@@ -205,17 +242,29 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
         bar.set_postfix(loss=f"{loss.item():.3f}", acc_changed=f"{stats['acc_changed']:.2f}")
         if step % cfg.val_every == 0 or step == cfg.steps:
             dyn.eval()
-            metrics = dict(step=step, train_seconds=round(time.time() - t0, 1), train_loss=loss.item(),
-                           lr=sched.get_last_lr()[0], **{f"train_{k}": v for k, v in stats.items()},
-                           **validate(dyn, vqvae, tok, val, cfg.val_pairs))
+            metrics = dict(
+                step=step,
+                train_seconds=round(time.time() - t0, 1),
+                train_loss=loss.item(),
+                lr=sched.get_last_lr()[0],
+                **{f"train_{k}": v for k, v in stats.items()},
+                **validate(dyn, vqvae, tok, val, cfg.val_pairs),
+            )
             with open(run / "metrics.jsonl", "a") as f:
                 f.write(json.dumps(metrics) + "\n")
             if metrics["val_loss"] < best:
                 best = metrics["val_loss"]
                 save_dynamics(run / "best.pt", dyn, tok, vqvae, dict(card, metrics=metrics, train_config=asdict(cfg)))
         if step % cfg.ckpt_every == 0 or step == cfg.steps:
-            st = dict(model=dyn.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step,
-                      elapsed=time.time() - t0, best=best, config=json.loads(json.dumps(asdict(cfg))))
+            st = dict(
+                model=dyn.state_dict(),
+                opt=opt.state_dict(),
+                sched=sched.state_dict(),
+                step=step,
+                elapsed=time.time() - t0,
+                best=best,
+                config=json.loads(json.dumps(asdict(cfg))),
+            )
             atomic_replace(run / "state.pt", lambda tmp: torch.save(st, tmp))
     bar.close()
     return metrics
@@ -231,8 +280,9 @@ def _tokenizer(cfg: TokenTrainConfig, progress=True) -> PatchTokenizer:
     fp = FramePairs(cfg.data_dirs, "train", cfg.max_frames, progress, cfg.frames_dir)
     t0 = time.time()
     tok = fit_tokenizer(fp.frames, cfg.K, cfg.patch, cfg.kmeans_iters, cfg.kmeans_frames, cfg.seed, progress)
-    save_tokenizer(path, tok, dict(fit_seconds=round(time.time() - t0, 1), frames=cfg.kmeans_frames,
-                                   data_dirs=cfg.data_dirs))
+    save_tokenizer(
+        path, tok, dict(fit_seconds=round(time.time() - t0, 1), frames=cfg.kmeans_frames, data_dirs=cfg.data_dirs)
+    )
     return tok
 
 # %% ../nbs/04c_train_tokens.ipynb #x013
@@ -249,8 +299,10 @@ def publish_tokens(
     ck = read_checkpoint(run / "best.pt", "token_dynamics")
     vq = load_vqvae(dest / "vqvae.pt")
     if ck["belongs_to"] != dict(tokenizer=tok.fingerprint(), vqvae=model_hash(vq)):
-        raise ValueError(f"{run / 'best.pt'} was trained with another tokenizer or latent-action model than "
-                         f"{run / 'tokenizer.pt'} and {dest / 'vqvae.pt'}")
+        raise ValueError(
+            f"{run / 'best.pt'} was trained with another tokenizer or latent-action model than "
+            f"{run / 'tokenizer.pt'} and {dest / 'vqvae.pt'}"
+        )
     play = {k: v for k, v in dict(temperature=temperature, min_p=min_p).items() if v is not None}
     dyn = TokenDynamics(TokenDynamicsConfig(**{**ck["config"], **play}))
     load_state_strict(dyn, ck["state_dict"], run / "best.pt")

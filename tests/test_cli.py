@@ -34,6 +34,7 @@ def test_collect_json_and_refuses_existing_data(tmp_path):
     (["collect", "--steps", "10", "--policy", "wizard"], "unknown policy"),
     (["bench", "nothing"], "unknown benchmark"),
     (["fly"], "unknown command"),
+    (["evaluate", str(Path(__file__).parents[1] / "data/eval/val_spec.json"), "--renderer", "warp"], "unknown renderer"),
 ])
 def test_bad_input_is_a_clear_error(tmp_path, args, msg):
     p = run(*args, "--out", str(tmp_path / "x"), check=False) if args[0] == "collect" else run(*args, check=False)
