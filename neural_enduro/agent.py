@@ -12,12 +12,25 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .env import make_agent_env, action_names, game_name, resolve_game, AGENT_SHAPE
-from .core import save_checkpoint, read_checkpoint, load_state_strict
+from .env import make_agent_env, action_names, game_name, resolve_game, agent_frame, AGENT_SHAPE
+from .core import save_checkpoint, read_checkpoint, load_state_strict, run_card
+from .core import publish_checkpoint, refuse_overwrite
 
 # %% auto #0
-__all__ = ['DQNConfig', 'QNetwork', 'ReplayBuffer', 'evaluate_agent', 'agent_path', 'load_agent', 'train_dqn', 'bench_update',
-           'plot_learning_curve', 'publish_agent', 'DQNPolicy']
+__all__ = [
+    'DQNConfig',
+    'QNetwork',
+    'ReplayBuffer',
+    'evaluate_agent',
+    'agent_path',
+    'load_agent',
+    'train_dqn',
+    'bench_update',
+    'plot_learning_curve',
+    'publish_agent',
+    'DQNPolicy',
+]
+
 
 # %% ../nbs/09_agent.ipynb #6939e862
 @dataclass
@@ -74,6 +87,7 @@ class DQNConfig:
         "Exploration rate after `step` transitions."
         return max(self.eps_end, self.eps_start + (self.eps_end - self.eps_start) * step / self.eps_steps)
 
+
 # %% ../nbs/09_agent.ipynb #8d65fa25
 class QNetwork(nn.Module):
     "Nature-CNN Q-network: uint8 `(B, 4, 84, 84)` -> Q-values `(B, n_actions)`."
@@ -98,6 +112,7 @@ class QNetwork(nn.Module):
         h = self.conv(x.float() / 255)
         q = self.q(h)
         return self.v(h) + q - q.mean(1, keepdim=True) if self.dueling else q
+
 
 # %% ../nbs/09_agent.ipynb #cff1bcaa
 class ReplayBuffer:
@@ -157,6 +172,7 @@ class ReplayBuffer:
             next_obs=self.stacks(rows + self.n, envs),
         )
 
+
 # %% ../nbs/09_agent.ipynb #9d4e3ee6
 @torch.no_grad()
 def evaluate_agent(
@@ -202,6 +218,7 @@ def evaluate_agent(
         env.close()
     return dict(mean_return=float(ret.mean()), returns=ret.tolist(), steps=steps.tolist(), seed=seed, epsilon=epsilon)
 
+
 # %% ../nbs/09_agent.ipynb #c748f875
 def agent_path(game: str = "Enduro") -> Path:
     "Where the shipped agent of `game` lives: `checkpoints/<rom>/agent.pt`."
@@ -224,6 +241,7 @@ def load_agent(path, ck: dict | None = None) -> QNetwork:
 def _log(run: Path, **rec):
     with open(run / "metrics.jsonl", "a") as f:
         f.write(json.dumps(rec) + "\n")
+
 
 # %% ../nbs/09_agent.ipynb #6ca004a4
 def train_dqn(
@@ -271,7 +289,7 @@ def train_dqn(
         "dqn",
         asdict(cfg),
         q,
-        card=dict(step=step, frames=4 * step, updates=updates, train_seconds=round(elapsed, 1), **card),
+        card=run_card(step, elapsed, frames=4 * step, updates=updates, **card),
         target=target.state_dict(),
         optimizer=opt.state_dict(),
         step=step,
@@ -388,6 +406,7 @@ def train_dqn(
     save("last.pt")
     return dict(step=step, updates=updates, minutes=round(elapsed / 60, 2), **last_eval)
 
+
 # %% ../nbs/09_agent.ipynb #10494256
 def bench_update(batch_sizes=(32, 64, 128), n: int = 20, threads: int | None = None) -> dict:
     "Median ms of one Double-DQN update per batch size, default and channels-last layouts, at `threads` torch threads."
@@ -417,6 +436,7 @@ def bench_update(batch_sizes=(32, 64, 128), n: int = 20, threads: int | None = N
                     ts.append(time.perf_counter() - t0)
             out[f"{layout}_bs{bs}_ms"] = round(1000 * statistics.median(ts), 1)
     return dict(out, threads=torch.get_num_threads())
+
 
 # %% ../nbs/09_agent.ipynb #ccf5347c
 def plot_learning_curve(run_dir, path=None):
@@ -448,36 +468,27 @@ def plot_learning_curve(run_dir, path=None):
         fig.savefig(path, dpi=90)
     return fig
 
+
 # %% ../nbs/09_agent.ipynb #7b8abd2b
 def publish_agent(
     run_dir, dest, which: str = "best", episodes: int = 10, seed: int = 12345, overwrite: bool = False, note: str = ""
 ) -> Path:
-    "Evaluate `run_dir/{which}.pt` on `episodes` unseen seeds and ship its weights + card to `dest`."
-    dest = Path(dest)
-    if dest.exists() and not overwrite:
-        raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
+    "Evaluate `run_dir/{which}.pt` on `episodes` unseen seeds and ship it as `dest` (`publish_checkpoint`)."
+    refuse_overwrite([dest], overwrite)  # before the evaluation, which takes minutes
     src = Path(run_dir) / f"{which}.pt"
     ck = read_checkpoint(src, "dqn")
     q = load_agent(src, ck)
     ev = evaluate_agent(q, q.cfg.game, episodes, seed)
-    card = dict(
-        step=ck["step"],
-        frames=4 * ck["step"],
-        updates=ck["updates"],
-        train_seconds=round(ck["elapsed"], 1),
-        hardware="2 CPU cores, no GPU",
-        eval=ev,
-        published_from=str(src),
-        note=note,
-        params=sum(p.numel() for p in q.parameters()),
-    )
-    return save_checkpoint(dest, "dqn", ck["config"], q, card=card)
+    return publish_checkpoint(src, dest, q, ck, overwrite, note, eval=ev)
+
 
 # %% ../nbs/09_agent.ipynb #afbe14d7
 class DQNPolicy:
-    "Epsilon-greedy DQN policy over the recording env's 210x160 frames (for `neural_enduro.data.record`)."
+    """Epsilon-greedy DQN policy over the recording env's 210x160 frames (for `neural_enduro.data.record`), seen as
+    the agent saw them in training (`agent_frame`)."""
 
     name = "dqn"
+    previous_frame = True  # `record` passes the frame before each observation (max-pooled with it)
 
     def __init__(self, checkpoint, epsilon: float = 0.05, seed: int = 0):
         if not 0 <= epsilon <= 1:
@@ -488,12 +499,9 @@ class DQNPolicy:
         self.stacks.pop(i, None)
 
     @torch.no_grad()
-    def __call__(self, obs: np.ndarray) -> np.ndarray:
-        small = (
-            F.interpolate(torch.from_numpy(np.asarray(obs))[:, None].float(), size=AGENT_SHAPE, mode="area")[:, 0]
-            .round()
-            .to(torch.uint8)
-        )
+    def __call__(self, obs: np.ndarray, prev_frames: np.ndarray | None = None) -> np.ndarray:
+        "Actions for a batch of observations `(B, 210, 160)` and the frames before them (None: none, as at a reset)."
+        small = torch.from_numpy(agent_frame(obs, prev_frames))
         for i, f in enumerate(small):
             st = self.stacks.get(i, torch.zeros(4, *AGENT_SHAPE, dtype=torch.uint8))
             self.stacks[i] = torch.cat([st[1:], f[None]])

@@ -4,7 +4,7 @@
 
 # %% ../nbs/99_cli.ipynb #c003
 from __future__ import annotations
-import json, os, sys, time, difflib
+import json, os, sys, tempfile, time, difflib
 from pathlib import Path
 from fastcore.script import anno_parser, Param, store_true
 from .env import resolve_game
@@ -24,8 +24,10 @@ def _emit(result: dict, as_json: bool, line: str = None):
     print(json.dumps(result) if as_json else (line or "\n".join(f"{k}: {v}" for k, v in result.items())))
     return result
 
+
 # %% auto #0
 __all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'evaluate', 'diagnose', 'agent_eval', 'main']
+
 
 # %% ../nbs/99_cli.ipynb #c004
 @command
@@ -185,6 +187,7 @@ def demo(
         f"{res['record_steps_per_s']} steps/s recorded -> {gif} ({res['gif_mb']} MB, every 4th step at 15 fps)",
     )
 
+
 # %% ../nbs/99_cli.ipynb #c005
 @command
 def evaluate(
@@ -221,6 +224,7 @@ def evaluate(
         _filmstrip(st["neural"][:4], st["real"][:4], st["steps"], st["labels"][:4], path=filmstrip)
         res["filmstrip"] = filmstrip
     return _emit(res, json)
+
 
 # %% ../nbs/99_cli.ipynb #c006
 @command
@@ -267,6 +271,7 @@ def diagnose(
     print(f"report: {out}")
     return res
 
+
 # %% ../nbs/99_cli.ipynb #9e75f512
 @command
 def agent_eval(
@@ -275,22 +280,41 @@ def agent_eval(
     episodes: Param("evaluation episodes (one env each)", int) = 10,
     seed: Param("seed of the first episode (episode i gets seed+i); pick seeds never used in training", int) = 12345,
     epsilon: Param("exploration rate, at most 0.01", float) = 0.01,
+    recorder: Param(
+        "drive the recording env (`record`, one env, `DQNPolicy`) instead of AtariVectorEnv", store_true
+    ) = False,
     json: Param("print JSON", store_true) = False,
 ):
     "Raw returns of the DQN agent over EPISODES evaluation episodes."
-    from neural_enduro.agent import load_agent, evaluate_agent, agent_path
+    from neural_enduro.agent import load_agent, evaluate_agent, agent_path, DQNPolicy
 
     path = Path(checkpoint) if checkpoint else agent_path(game)
     if not path.exists():
         raise FileNotFoundError(f"no agent checkpoint at {path}; train one with `make train-dqn` and publish it")
     q = load_agent(path)
-    res = dict(evaluate_agent(q, q.cfg.game, episodes, seed, epsilon, progress=not json), checkpoint=str(path))
+    if recorder:  # the play that `collect --policy dqn` records, one env, the same seeds
+        import numpy as np
+        from neural_enduro.data import load_index
+
+        if not 0 <= epsilon <= 0.01:
+            raise ValueError(f"evaluation epsilon must be in [0, 0.01], got {epsilon}")
+        with tempfile.TemporaryDirectory() as d:
+            pol = DQNPolicy(path, epsilon, seed)
+            record(pol, Path(d) / "rec", episodes=episodes, game=q.cfg.game, num_envs=1, seed=seed, progress=not json)
+            eps = sorted(load_index(Path(d) / "rec")["episodes"], key=lambda e: e["id"])
+        rets = [e["ret"] for e in eps]
+        res = dict(mean_return=round(float(np.mean(rets)), 2), returns=rets, steps=[e["length"] for e in eps])
+        res = dict(res, seed=seed, epsilon=epsilon, env="recording env (make_env, previous_frame=True)")
+    else:
+        res = evaluate_agent(q, q.cfg.game, episodes, seed, epsilon, progress=not json)
+    res = dict(res, checkpoint=str(path))
     return _emit(
         res,
         json,
         f"mean raw return {res['mean_return']:.1f} over {episodes} episodes "
         f"(seeds {seed}..{seed + episodes - 1}): {res['returns']}",
     )
+
 
 # %% ../nbs/99_cli.ipynb #c007
 def main(argv=None):

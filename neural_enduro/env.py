@@ -14,13 +14,27 @@ from ale_py.roms import get_all_rom_ids
 gym.register_envs(ale_py)
 
 # %% auto #0
-__all__ = ['FRAME_SHAPE', 'AGENT_SHAPE', 'ENV_KWARGS', 'resolve_game', 'game_name', 'gym_id', 'make_env', 'action_names',
-           'check_actions', 'replay', 'make_agent_env']
+__all__ = [
+    'FRAME_SHAPE',
+    'AGENT_SHAPE',
+    'ENV_KWARGS',
+    'resolve_game',
+    'game_name',
+    'gym_id',
+    'make_env',
+    'action_names',
+    'check_actions',
+    'replay',
+    'make_agent_env',
+    'PreviousFrame',
+    'agent_frame',
+]
 
 # %% ../nbs/00_env.ipynb #c004
 FRAME_SHAPE = (210, 160)  # (height, width) of the world model's frames
 AGENT_SHAPE = (84, 84)  # the DQN's frames
 ENV_KWARGS = dict(frameskip=4, repeat_action_probability=0.0, full_action_space=False)
+
 
 # %% ../nbs/00_env.ipynb #c006
 def _norm(name: str) -> str:
@@ -57,11 +71,23 @@ def gym_id(game: str) -> str:
     "The Gymnasium id with the project's version, e.g. `ALE/Enduro-v5`."
     return f"ALE/{game_name(game)}-v5"
 
+
 # %% ../nbs/00_env.ipynb #c010
-def make_env(game: str = "Enduro", max_steps: int | None = None, render_mode: str | None = None, **kwargs) -> gym.Env:
-    "A Gymnasium env for `game` with the project's settings and 210x160 uint8 grayscale observations."
+def make_env(
+    game: str = "Enduro",
+    max_steps: int | None = None,
+    render_mode: str | None = None,
+    previous_frame: bool = False,
+    **kwargs,
+) -> gym.Env:
+    """A Gymnasium env for `game` with the project's settings and 210x160 uint8 grayscale observations; with
+    `previous_frame`, the same frames from `PreviousFrame` (the frame before each observation in `info`)."""
     if max_steps is not None and max_steps <= 0:
         raise ValueError(f"max_steps must be positive, got {max_steps}")
+    if previous_frame:
+        kw = {**ENV_KWARGS, **kwargs}
+        env = PreviousFrame(make_env(game, None, render_mode, **{**kw, "frameskip": 1}), kw["frameskip"])
+        return env if max_steps is None else gym.wrappers.TimeLimit(env, max_steps)
     return gym.make(
         gym_id(game),
         obs_type="grayscale",
@@ -95,6 +121,7 @@ def check_actions(game: str, actions) -> np.ndarray:
         raise ValueError(f"invalid action(s) {bad.tolist()} for {game_name(game)}; valid actions: {valid}")
     return a.astype(np.int64)
 
+
 # %% ../nbs/00_env.ipynb #c013
 def replay(game: str, seed: int, actions) -> dict:
     """Regenerate an episode: `frames` (T+1, 210, 160) uint8, `rewards` (T,), `terminated` (T,).
@@ -117,6 +144,7 @@ def replay(game: str, seed: int, actions) -> dict:
     finally:
         env.close()
 
+
 # %% ../nbs/00_env.ipynb #c018
 def make_agent_env(game: str = "Enduro", num_envs: int = 8, **kwargs):
     "`AtariVectorEnv` for the DQN: `num_envs` envs of 84x84x4 uint8 stacks, raw (unclipped) rewards."
@@ -135,3 +163,48 @@ def make_agent_env(game: str = "Enduro", num_envs: int = 8, **kwargs):
         episodic_life=False,
     )
     return AtariVectorEnv(game=resolve_game(game), num_envs=num_envs, **{**opts, **kwargs})
+
+
+# %% ../nbs/00_env.ipynb #c021
+class PreviousFrame(gym.Wrapper):
+    """The v5 env's frame skip played out here, on an env at frameskip 1: each action is held for `skip` emulator
+    frames (all played, rewards summed, the episode's end read after the last, as the v5 env does). The observation
+    is the last frame; `info["prev_frame"]` the one before it (zeros after a reset, as in `AtariVectorEnv`)."""
+
+    def __init__(self, env: gym.Env, skip: int = 4):
+        super().__init__(env)
+        if getattr(env.unwrapped, "_frameskip", 1) != 1 or skip < 2:
+            raise ValueError("PreviousFrame needs an env at frameskip 1 and skip >= 2")
+        self.skip = skip
+
+    def reset(self, **kwargs):
+        obs, info = self.env.reset(**kwargs)
+        return obs, dict(info, prev_frame=np.zeros_like(obs))
+
+    def step(self, action):
+        reward, frames = 0.0, []
+        for _ in range(self.skip):
+            obs, r, terminated, truncated, info = self.env.step(action)
+            reward += r
+            frames.append(obs)
+        return obs, reward, terminated, truncated, dict(info, prev_frame=frames[-2])
+
+
+@functools.cache
+def _area_matrix(n_in: int, n_out: int) -> np.ndarray:
+    "An area resize along one axis as a `(n_out, n_in)` matrix: the share of each input pixel in each output pixel."
+    s = n_in / n_out
+    lo = np.arange(n_out)[:, None] * s
+    j = np.arange(n_in)[None]
+    return (np.clip(np.minimum(lo + s, j + 1) - np.maximum(lo, j), 0, None) / s).astype(np.float32)
+
+
+def agent_frame(frame, prev_frame=None, shape=AGENT_SHAPE) -> np.ndarray:
+    """What the DQN saw of a step, as `AtariVectorEnv` makes it: the pixel-wise max of the step's last two emulator
+    frames (`prev_frame` None: the last alone, as at a reset), area-resized to `shape`. uint8 `(H, W)` or
+    `(B, H, W)`."""
+    f = np.asarray(frame)
+    if prev_frame is not None:
+        f = np.maximum(f, prev_frame)
+    ry, rx = _area_matrix(f.shape[-2], shape[0]), _area_matrix(f.shape[-1], shape[1])
+    return np.rint(ry @ f.astype(np.float32) @ rx.T).clip(0, 255).astype(np.uint8)

@@ -20,12 +20,14 @@ from neural_enduro.vqvae import (
     load_vqvae,
     codebook_stats,
 )
-from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr
+from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, run_card
+from .core import publish_checkpoint, refuse_overwrite
 from .train_vqvae import FramePairs, tiny_data
 from .predictors import ActionStateToLatent, load_predictor, _cfg
 
 # %% auto #0
 __all__ = ['soft_code_logprobs', 'joint_batch', 'evaluate_joint', 'train_joint', 'publish_joint']
+
 
 # %% ../nbs/04b_joint.ipynb #j006
 def soft_code_logprobs(vq: FiniteScalarQuantizer, z: torch.Tensor, temp: float = 0.5) -> torch.Tensor:
@@ -44,6 +46,7 @@ def soft_code_logprobs(vq: FiniteScalarQuantizer, z: torch.Tensor, temp: float =
         ld = F.log_softmax(-((zb[:, d, None] - lv[None, :, None, None]) ** 2) / temp, 1)  # (B, L_d, h, w)
         out = out + ld[:, digits[:, d]]
     return out
+
 
 # %% ../nbs/04b_joint.ipynb #j010
 def joint_batch(fp: FramePairs, i: torch.Tensor, n_actions: int):
@@ -99,13 +102,8 @@ def evaluate_joint(
         **codebook_stats(np.concatenate(codes), vqvae.cfg.codebook_size),
     )
 
+
 # %% ../nbs/04b_joint.ipynb #j012
-def _hardware(device) -> str:
-    if str(device).startswith("cuda"):
-        return f"1 {torch.cuda.get_device_name(0)} GPU, {os.cpu_count()} CPU cores"
-    return f"{os.cpu_count()} CPU cores, no GPU"
-
-
 def _batches(fp, n_actions, batch_size, rng, pin: bool, depth: int = 3):
     "Random training batches from a background thread (a daemon: it ends with the process)."
     q = queue.Queue(depth)
@@ -238,14 +236,7 @@ def train_joint(
 
     def save_best(metrics):
         data = dict(data_card, train_code_counts=code_counts(), train_code_pairs=len(ci))
-        card = dict(
-            metrics=metrics,
-            data=data,
-            train=params,
-            step=step,
-            train_seconds=round(elapsed, 1),
-            hardware=_hardware(device),
-        )
+        card = run_card(step, elapsed, metrics=metrics, data=data, train=params)
         save_checkpoint(run / "best_vqvae.pt", "vqvae", asdict(vqvae.cfg), vqvae, card=card)
         save_checkpoint(run / "best_predictor.pt", "predictor", _cfg(net), net, card=card)
 
@@ -316,6 +307,7 @@ def train_joint(
     bar.close()
     return dict(metrics, best_pred_psnr=best, run_dir=str(run))
 
+
 # %% ../nbs/04b_joint.ipynb #j014
 def publish_joint(run_dir, dest_dir, overwrite: bool = False, note: str = "", half: bool = False) -> dict:
     "Copy `run_dir/best_vqvae.pt` and `best_predictor.pt` to `dest_dir/vqvae.pt` and `predictor_state.pt` with cards."
@@ -325,20 +317,14 @@ def publish_joint(run_dir, dest_dir, overwrite: bool = False, note: str = "", ha
         vqvae=(run / "best_vqvae.pt", dest_dir / "vqvae.pt"),
         predictor=(run / "best_predictor.pt", dest_dir / "predictor_state.pt"),
     )
-    for src, dst in pairs.values():
-        if dst.exists() and not overwrite:
-            raise FileExistsError(f"{dst} exists; pass overwrite=True to replace a shipped checkpoint")
+    refuse_overwrite([dst for _, dst in pairs.values()], overwrite)
+    for src, _ in pairs.values():
         if not src.exists():
             raise FileNotFoundError(f"{src} missing: train_joint writes it at its first validation")
     for kind, (src, dst) in pairs.items():
-        ck = read_checkpoint(src, kind)
         model = load_vqvae(src) if kind == "vqvae" else load_predictor(src)
-        card = dict(
-            ck.get("card", {}),
-            published_from=str(src),
-            note=note,
-            params=sum(p.numel() for p in model.parameters()),
-            trained_with=str(pairs["predictor" if kind == "vqvae" else "vqvae"][1]),
+        other = str(pairs["predictor" if kind == "vqvae" else "vqvae"][1])
+        out[kind] = publish_checkpoint(
+            src, dst, model, read_checkpoint(src, kind), True, note, half, trained_with=other
         )
-        out[kind] = save_checkpoint(dst, kind, ck["config"], model, card=card, half=half)
     return out

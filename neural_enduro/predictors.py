@@ -16,13 +16,31 @@ from .env import action_names, make_env
 from .data import load_index, load_episode, record
 from .vqvae import LatentActionVQVAE, load_vqvae, codebook_stats
 from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8, atomic_replace
+from .core import run_card, publish_checkpoint
 from .train_vqvae import FramePairs, tiny_data
 from .vqvae import free_run
 
 # %% auto #0
-__all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
-           'HoldPairs', 'hold_contrast', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes', 'load_predictor',
-           'evaluate_predictor', 'rollout_psnr', 'train_predictor', 'publish_predictor']
+__all__ = [
+    'PREDICTORS',
+    'encode_pairs',
+    'LatentPairs',
+    'record_branches',
+    'BranchPairs',
+    'action_lag',
+    'record_holds',
+    'HoldPairs',
+    'hold_contrast',
+    'ActionToLatentMLP',
+    'ActionStateToLatent',
+    'sample_codes',
+    'load_predictor',
+    'evaluate_predictor',
+    'rollout_psnr',
+    'train_predictor',
+    'publish_predictor',
+]
+
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -98,6 +116,7 @@ class LatentPairs:
         prev_codes = torch.where(has[:, None, None], self.codes[j].long(), torch.tensor(self.K))
         prev_action = torch.where(has, self.fp.actions[j], torch.tensor(self.n_actions))
         return f_prev, f_cur, self.fp.actions[i], prev_codes, self.codes[i].long(), prev_action
+
 
 # %% ../nbs/04_predictors.ipynb #b002
 def _open_pairs(obj, path, vqvae: LatentActionVQVAE, maker: str, keys):
@@ -289,6 +308,7 @@ def action_lag(game: str = "Enduro", seed: int = 0, actions=None, steps: int = 4
         pattern_t2="".join("1" if x else "0" for x in h[:, 1]),
     )
 
+
 # %% ../nbs/04_predictors.ipynb #h002
 @torch.no_grad()
 def record_holds(
@@ -439,6 +459,7 @@ def hold_contrast(model, hp: HoldPairs, a: int, b: int) -> list[dict]:
         )
     return out
 
+
 # %% ../nbs/04_predictors.ipynb #c008
 class ActionToLatentMLP(nn.Module):
     "The seed's action-only model: one-hot(action) -> 512 -> 256 -> n_codes x K logits."
@@ -513,6 +534,7 @@ class ActionStateToLatent(nn.Module):
 
 PREDICTORS = {"action": ActionToLatentMLP, "state": ActionStateToLatent}
 
+
 # %% ../nbs/04_predictors.ipynb #c011
 def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None) -> torch.Tensor:
     "Codes `(B, 7, 5)` from logits `(B, K, 7, 5)`: argmax at T=0, else independent samples from softmax(logits/T)."
@@ -523,6 +545,7 @@ def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None)
     B, K, h, w = logits.shape
     p = F.softmax(logits.permute(0, 2, 3, 1).reshape(-1, K) / temperature, -1)
     return torch.multinomial(p, 1, generator=generator).view(B, h, w)
+
 
 # %% ../nbs/04_predictors.ipynb #c014
 def load_predictor(path) -> nn.Module:
@@ -549,6 +572,7 @@ def _cfg(model) -> dict:
         K=model.K,
         **({} if kind == "action" else dict(prev_action=model.prev_action)),
     )
+
 
 # %% ../nbs/04_predictors.ipynb #c016
 @torch.no_grad()
@@ -609,6 +633,7 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
         se += F.mse_loss(cur.float() / 255, win[:, -1].float() / 255, reduction="sum").item()
         n += cur.numel()
     return psnr(se / n)
+
 
 # %% ../nbs/04_predictors.ipynb #c018
 def train_predictor(
@@ -808,9 +833,7 @@ def train_predictor(
                     "predictor",
                     _cfg(net),
                     net,
-                    card=dict(
-                        metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1)
-                    ),
+                    card=run_card(step, elapsed, metrics=metrics, data=data_card, train=params),
                 )
             t_last = time.time()
         if step % ckpt_every == 0 or step == steps:
@@ -831,17 +854,6 @@ def train_predictor(
 
 
 def publish_predictor(run_dir, dest, overwrite: bool = False, note: str = "", half: bool = False) -> Path:
-    "Copy a run's best predictor (weights + card) to `dest`; refuses to overwrite unless `overwrite`."
-    dest = Path(dest)
-    if dest.exists() and not overwrite:
-        raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
-    ck = read_checkpoint(Path(run_dir) / "best.pt", "predictor")
-    m = load_predictor(Path(run_dir) / "best.pt")
-    card = dict(
-        ck.get("card", {}),
-        published_from=str(Path(run_dir) / "best.pt"),
-        note=note,
-        params=sum(p.numel() for p in m.parameters()),
-        hardware="2 CPU cores, no GPU",
-    )
-    return save_checkpoint(dest, "predictor", ck["config"], m, card=card, half=half)
+    "Ship a run's best predictor as `dest` (`publish_checkpoint`)."
+    src = Path(run_dir) / "best.pt"
+    return publish_checkpoint(src, dest, load_predictor(src), read_checkpoint(src, "predictor"), overwrite, note, half)

@@ -15,7 +15,8 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import atomic_replace, hardware, load_state_strict, read_checkpoint
+from .core import atomic_replace, load_state_strict, read_checkpoint, run_card
+from .core import publish_checkpoint, refuse_overwrite
 from .data import load_shard
 from .predictors import LatentPairs
 from neural_enduro.tokens import (
@@ -32,7 +33,16 @@ from neural_enduro.tokens import (
 from .vqvae import load_vqvae
 
 # %% auto #0
-__all__ = ['TokenTrainConfig', 'TokenPairs', 'token_loss', 'corrupt_tokens', 'validate', 'train_tokens', 'publish_tokens']
+__all__ = [
+    'TokenTrainConfig',
+    'TokenPairs',
+    'token_loss',
+    'corrupt_tokens',
+    'validate',
+    'train_tokens',
+    'publish_tokens',
+]
+
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -76,6 +86,7 @@ class TokenTrainConfig:
                 f"{self.changed_weight}, {self.lr}"
             )
 
+
 # %% ../nbs/04c_train_tokens.ipynb #x007
 class TokenPairs:
     "Token grids and latent-action codes of the `split` transitions of recordings (cached in `cache_dir`)."
@@ -114,6 +125,7 @@ class TokenPairs:
             has_next=self.has_next[i],
         )
 
+
 # %% ../nbs/04c_train_tokens.ipynb #x009
 def token_loss(logits, target, cur, changed_weight: float = 1.0, mask=None) -> tuple[torch.Tensor, dict]:
     "Weighted cross-entropy of `logits` `(B, V, h, w)` against `target` `(B, h, w)`; `cur` marks what changed."
@@ -139,6 +151,7 @@ def corrupt_tokens(tok: torch.Tensor, share: float, vocab: int, generator=None) 
         return tok
     m = torch.rand(tok.shape, generator=generator) < share
     return torch.where(m, torch.randint(0, vocab, tok.shape, generator=generator), tok)
+
 
 # %% ../nbs/04c_train_tokens.ipynb #x011
 def _hint(vqvae, tok, prev, cur, codes):
@@ -254,7 +267,8 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
                 f.write(json.dumps(metrics) + "\n")
             if metrics["val_loss"] < best:
                 best = metrics["val_loss"]
-                save_dynamics(run / "best.pt", dyn, tok, vqvae, dict(card, metrics=metrics, train_config=asdict(cfg)))
+                best_card = run_card(step, time.time() - t0, **card, metrics=metrics, train_config=asdict(cfg))
+                save_dynamics(run / "best.pt", dyn, tok, vqvae, best_card)
         if step % cfg.ckpt_every == 0 or step == cfg.steps:
             st = dict(
                 model=dyn.state_dict(),
@@ -285,6 +299,7 @@ def _tokenizer(cfg: TokenTrainConfig, progress=True) -> PatchTokenizer:
     )
     return tok
 
+
 # %% ../nbs/04c_train_tokens.ipynb #x013
 def publish_tokens(
     run_dir, dest_dir, overwrite: bool = False, note: str = "", half: bool = True, temperature=None, min_p=None
@@ -292,9 +307,7 @@ def publish_tokens(
     """Write `run_dir`'s tokenizer and best dynamics as `dest_dir/tokenizer.pt` and `dest_dir/dynamics.pt`;
     `temperature` and `min_p` (None: the run's) set how the game samples the next tokens."""
     run, dest = Path(run_dir), Path(dest_dir)
-    for n in ("tokenizer.pt", "dynamics.pt"):
-        if (dest / n).exists() and not overwrite:
-            raise FileExistsError(f"{dest / n} exists; pass overwrite=True to replace a shipped checkpoint")
+    refuse_overwrite([dest / "tokenizer.pt", dest / "dynamics.pt"], overwrite)
     tok = load_tokenizer(run / "tokenizer.pt")
     ck = read_checkpoint(run / "best.pt", "token_dynamics")
     vq = load_vqvae(dest / "vqvae.pt")
@@ -306,8 +319,8 @@ def publish_tokens(
     play = {k: v for k, v in dict(temperature=temperature, min_p=min_p).items() if v is not None}
     dyn = TokenDynamics(TokenDynamicsConfig(**{**ck["config"], **play}))
     load_state_strict(dyn, ck["state_dict"], run / "best.pt")
-    extra = dict(published_from=str(run), note=note, hardware=hardware())
-    save_tokenizer(dest / "tokenizer.pt", tok, dict(read_checkpoint(run / "tokenizer.pt")["card"], **extra))
-    card = dict(ck["card"], params=sum(p.numel() for p in dyn.parameters()), **extra)
-    save_dynamics(dest / "dynamics.pt", dyn, tok, vq, card, half=half)
+    tok_ck = read_checkpoint(run / "tokenizer.pt", "tokenizer")
+    publish_checkpoint(run / "tokenizer.pt", dest / "tokenizer.pt", tok, tok_ck, True, note)
+    dyn_ck = dict(ck, config=asdict(dyn.cfg))
+    publish_checkpoint(run / "best.pt", dest / "dynamics.pt", dyn, dyn_ck, True, note, half)
     return dict(tokenizer=str(dest / "tokenizer.pt"), dynamics=str(dest / "dynamics.pt"))

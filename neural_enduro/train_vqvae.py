@@ -22,10 +22,12 @@ from neural_enduro.vqvae import (
     free_run,
     free_run_psnr,
 )
-from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8
+from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8, run_card
+from .core import publish_checkpoint
 
 # %% auto #0
 __all__ = ['FramePairs', 'tiny_data', 'train_vqvae', 'publish']
+
 
 # %% ../nbs/03_train_vqvae.ipynb #c005
 class FramePairs:
@@ -119,6 +121,7 @@ class FramePairs:
         if (self.history[i] < k + 1).any():
             raise ValueError(f"a window of {k + 3} frames reaches before its episode's start")
         return self.frames[self.starts[i][:, None] + torch.arange(-k - 1, 2)]
+
 
 # %% ../nbs/03_train_vqvae.ipynb #c009
 def tiny_data(run: Path, data_dirs=None, max_episode_steps: int = 80, shard_len: int = 40) -> list:
@@ -287,9 +290,7 @@ def train_vqvae(
                     "vqvae",
                     asdict(model.cfg),
                     model,
-                    card=dict(
-                        metrics=metrics, data=data_card, train=params, step=step, train_seconds=round(elapsed, 1)
-                    ),
+                    card=run_card(step, elapsed, metrics=metrics, data=data_card, train=params),
                 )
             val_grid(model, vf0, vf1, run / "val_grid.png", f_prev=vfp)
             t_last = time.time()
@@ -299,6 +300,7 @@ def train_vqvae(
     bar.close()
     return dict(metrics or {}, best_recon_psnr=best, run_dir=str(run))
 
+
 # %% ../nbs/03_train_vqvae.ipynb #c011
 def publish(
     run_dir,
@@ -307,20 +309,12 @@ def publish(
     overwrite: bool = False,
     note: str = "",
     half: bool = False,
-    hardware: str = "2 CPU cores, no GPU",
+    hardware: str | None = None,
 ) -> Path:
-    "Copy `run_dir/{which}.pt` to `dest` (weights + card) for shipping; refuses to overwrite unless `overwrite`."
-    dest = Path(dest)
-    if dest.exists() and not overwrite:
-        raise FileExistsError(f"{dest} exists; pass overwrite=True to replace a shipped checkpoint")
-    ck = read_checkpoint(Path(run_dir) / f"{which}.pt", "vqvae")
-    model = LatentActionVQVAE(VQVAEConfig(**ck["config"]))
-    load_state_strict(model, ck["state_dict"])
-    card = dict(
-        ck.get("card", {}),
-        published_from=str(Path(run_dir) / f"{which}.pt"),
-        note=note,
-        params=sum(p.numel() for p in model.parameters()),
-        hardware=hardware,
-    )
-    return save_checkpoint(dest, "vqvae", ck["config"], model, card=card, half=half)
+    """Ship `run_dir/{which}.pt` as `dest` (`publish_checkpoint`); `hardware` replaces the run card's where the
+    stages ran on different machines."""
+    src = Path(run_dir) / f"{which}.pt"
+    ck = read_checkpoint(src, "vqvae")
+    model = load_state_strict(LatentActionVQVAE(VQVAEConfig(**ck["config"])), ck["state_dict"], src)
+    hw = {"hardware": hardware} if hardware else {}
+    return publish_checkpoint(src, dest, model, ck, overwrite, note, half, **hw)
