@@ -186,7 +186,7 @@ train-seed: install  ## train and publish the seed's design (baseline, black-scr
 # The token renderer (nbs/02b_tokens, nbs/04c_train_tokens): a k-means patch tokenizer and a token-dynamics network
 # trained on the shipped latent-action model's codes (frozen, so the shipped predictors stay valid), driver + random
 # recordings, at most 60,000 frames each. Published beside vqvae.pt as tokenizer.pt and dynamics.pt.
-TOKENS ?= -y "overrides: {dim: 48, steps: 1500, val_every: 250, ckpt_every: 100, threads: 2}"
+TOKENS ?= -y "overrides: {dim: 48, steps: 1500, eval_every: 250, ckpt_every: 100, threads: 2}"
 train-tokens: install  ## train the token renderer on the shipped latent-action codes and publish it
 	@mkdir -p runs/tokens
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens/train.ipynb -p run_dir runs/tokens $(TOKENS) -p publish_to checkpoints/enduro

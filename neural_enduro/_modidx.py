@@ -175,7 +175,13 @@ d = {
             'neural_enduro.evaluate.strip': ('evaluate.html#strip', 'neural_enduro/evaluate.py'),
         },
         'neural_enduro.joint': {
+            'neural_enduro.joint.JointTrainConfig': ('joint.html#jointtrainconfig', 'neural_enduro/joint.py'),
+            'neural_enduro.joint.JointTrainConfig.__post_init__': (
+                'joint.html#jointtrainconfig.__post_init__',
+                'neural_enduro/joint.py',
+            ),
             'neural_enduro.joint._batches': ('joint.html#_batches', 'neural_enduro/joint.py'),
+            'neural_enduro.joint._code_counts': ('joint.html#_code_counts', 'neural_enduro/joint.py'),
             'neural_enduro.joint._prev_codes': ('joint.html#_prev_codes', 'neural_enduro/joint.py'),
             'neural_enduro.joint.evaluate_joint': ('joint.html#evaluate_joint', 'neural_enduro/joint.py'),
             'neural_enduro.joint.joint_batch': ('joint.html#joint_batch', 'neural_enduro/joint.py'),
@@ -297,11 +303,28 @@ d = {
                 'predictors.html#latentpairs.batch',
                 'neural_enduro/predictors.py',
             ),
+            'neural_enduro.predictors.PredictorTrainConfig': (
+                'predictors.html#predictortrainconfig',
+                'neural_enduro/predictors.py',
+            ),
+            'neural_enduro.predictors.PredictorTrainConfig.__post_init__': (
+                'predictors.html#predictortrainconfig.__post_init__',
+                'neural_enduro/predictors.py',
+            ),
             'neural_enduro.predictors._block': ('predictors.html#_block', 'neural_enduro/predictors.py'),
             'neural_enduro.predictors._cfg': ('predictors.html#_cfg', 'neural_enduro/predictors.py'),
             'neural_enduro.predictors._codes_key': ('predictors.html#_codes_key', 'neural_enduro/predictors.py'),
+            'neural_enduro.predictors._extra_pairs': ('predictors.html#_extra_pairs', 'neural_enduro/predictors.py'),
+            'neural_enduro.predictors._init_predictor': (
+                'predictors.html#_init_predictor',
+                'neural_enduro/predictors.py',
+            ),
             'neural_enduro.predictors._open_pairs': ('predictors.html#_open_pairs', 'neural_enduro/predictors.py'),
             'neural_enduro.predictors._plan': ('predictors.html#_plan', 'neural_enduro/predictors.py'),
+            'neural_enduro.predictors._predictor_batch': (
+                'predictors.html#_predictor_batch',
+                'neural_enduro/predictors.py',
+            ),
             'neural_enduro.predictors.action_lag': ('predictors.html#action_lag', 'neural_enduro/predictors.py'),
             'neural_enduro.predictors.encode_pairs': ('predictors.html#encode_pairs', 'neural_enduro/predictors.py'),
             'neural_enduro.predictors.evaluate_predictor': (
@@ -533,10 +556,61 @@ d = {
                 'train_vqvae.html#framepairs.window',
                 'neural_enduro/train_vqvae.py',
             ),
-            'neural_enduro.train_vqvae._save_state': ('train_vqvae.html#_save_state', 'neural_enduro/train_vqvae.py'),
+            'neural_enduro.train_vqvae.VQVAETrainConfig': (
+                'train_vqvae.html#vqvaetrainconfig',
+                'neural_enduro/train_vqvae.py',
+            ),
+            'neural_enduro.train_vqvae.VQVAETrainConfig.__post_init__': (
+                'train_vqvae.html#vqvaetrainconfig.__post_init__',
+                'neural_enduro/train_vqvae.py',
+            ),
+            'neural_enduro.train_vqvae._drift_windows': (
+                'train_vqvae.html#_drift_windows',
+                'neural_enduro/train_vqvae.py',
+            ),
+            'neural_enduro.train_vqvae.data_summary': (
+                'train_vqvae.html#data_summary',
+                'neural_enduro/train_vqvae.py',
+            ),
             'neural_enduro.train_vqvae.publish': ('train_vqvae.html#publish', 'neural_enduro/train_vqvae.py'),
             'neural_enduro.train_vqvae.tiny_data': ('train_vqvae.html#tiny_data', 'neural_enduro/train_vqvae.py'),
             'neural_enduro.train_vqvae.train_vqvae': ('train_vqvae.html#train_vqvae', 'neural_enduro/train_vqvae.py'),
+        },
+        'neural_enduro.training': {
+            'neural_enduro.training.TrainConfig': ('training.html#trainconfig', 'neural_enduro/training.py'),
+            'neural_enduro.training.TrainConfig.__post_init__': (
+                'training.html#trainconfig.__post_init__',
+                'neural_enduro/training.py',
+            ),
+            'neural_enduro.training.TrainConfig.from_params': (
+                'training.html#trainconfig.from_params',
+                'neural_enduro/training.py',
+            ),
+            'neural_enduro.training.TrainConfig.to_dict': (
+                'training.html#trainconfig.to_dict',
+                'neural_enduro/training.py',
+            ),
+            'neural_enduro.training.TrainRun': ('training.html#trainrun', 'neural_enduro/training.py'),
+            'neural_enduro.training.TrainRun.__init__': (
+                'training.html#trainrun.__init__',
+                'neural_enduro/training.py',
+            ),
+            'neural_enduro.training.TrainRun.bar': ('training.html#trainrun.bar', 'neural_enduro/training.py'),
+            'neural_enduro.training.TrainRun.card': ('training.html#trainrun.card', 'neural_enduro/training.py'),
+            'neural_enduro.training.TrainRun.done': ('training.html#trainrun.done', 'neural_enduro/training.py'),
+            'neural_enduro.training.TrainRun.improved': (
+                'training.html#trainrun.improved',
+                'neural_enduro/training.py',
+            ),
+            'neural_enduro.training.TrainRun.log': ('training.html#trainrun.log', 'neural_enduro/training.py'),
+            'neural_enduro.training.TrainRun.resume': ('training.html#trainrun.resume', 'neural_enduro/training.py'),
+            'neural_enduro.training.TrainRun.save_last': (
+                'training.html#trainrun.save_last',
+                'neural_enduro/training.py',
+            ),
+            'neural_enduro.training.TrainRun.tick': ('training.html#trainrun.tick', 'neural_enduro/training.py'),
+            'neural_enduro.training.spread': ('training.html#spread', 'neural_enduro/training.py'),
+            'neural_enduro.training.warmup_cosine': ('training.html#warmup_cosine', 'neural_enduro/training.py'),
         },
         'neural_enduro.vqvae': {
             'neural_enduro.vqvae.FiniteScalarQuantizer': (
@@ -655,6 +729,7 @@ d = {
             'neural_enduro.vqvae.free_run': ('vqvae.html#free_run', 'neural_enduro/vqvae.py'),
             'neural_enduro.vqvae.free_run_psnr': ('vqvae.html#free_run_psnr', 'neural_enduro/vqvae.py'),
             'neural_enduro.vqvae.load_vqvae': ('vqvae.html#load_vqvae', 'neural_enduro/vqvae.py'),
+            'neural_enduro.vqvae.make_vqvae': ('vqvae.html#make_vqvae', 'neural_enduro/vqvae.py'),
             'neural_enduro.vqvae.seed_config': ('vqvae.html#seed_config', 'neural_enduro/vqvae.py'),
             'neural_enduro.vqvae.traced': ('vqvae.html#traced', 'neural_enduro/vqvae.py'),
             'neural_enduro.vqvae.val_grid': ('vqvae.html#val_grid', 'neural_enduro/vqvae.py'),

@@ -363,7 +363,7 @@ def closed_loop(
     change, means, kept, n_col = [], [], {}, 0
     g = torch.Generator().manual_seed(seed)
     for t in tqdm(range(1, steps + 1), desc="closed loop", disable=not progress):
-        nxt, pc = neural_step(vq, p, prev, cur, ctx["acts"][:, t - 1], pc, temperature, g, prev_actions=pa)
+        nxt, pc = neural_step(p, vq.decode, prev, cur, ctx["acts"][:, t - 1], pc, temperature, g, prev_actions=pa)
         change.append(mean_abs_change(cur, nxt))
         means.append(nxt.float().mean((1, 2)) / 255)
         n_col += int(collapsed(nxt).sum())

@@ -5,7 +5,7 @@
 # %% ../nbs/04b_joint.ipynb #j003
 from __future__ import annotations
 import json, math, os, queue, threading, time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 import numpy as np
 import torch
@@ -18,15 +18,17 @@ from neural_enduro.vqvae import (
     CONFIGS,
     FiniteScalarQuantizer,
     load_vqvae,
+    make_vqvae,
     codebook_stats,
 )
 from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, run_card
 from .core import publish_checkpoint, refuse_overwrite
-from .train_vqvae import FramePairs, tiny_data
+from .training import TrainConfig, TrainRun, spread, warmup_cosine
+from .train_vqvae import FramePairs, data_summary, tiny_data
 from .predictors import ActionStateToLatent, load_predictor, _cfg
 
 # %% auto #0
-__all__ = ['soft_code_logprobs', 'joint_batch', 'evaluate_joint', 'train_joint', 'publish_joint']
+__all__ = ['soft_code_logprobs', 'joint_batch', 'evaluate_joint', 'JointTrainConfig', 'train_joint', 'publish_joint']
 
 
 # %% ../nbs/04b_joint.ipynb #j006
@@ -118,194 +120,109 @@ def _batches(fp, n_actions, batch_size, rng, pin: bool, depth: int = 3):
         yield q.get()
 
 
-def train_joint(
-    run_dir="runs/joint_tiny",
-    data_dirs=None,
-    steps=30,
-    batch_size=8,
-    lr=5e-4,
-    rate=1e-3,
-    rate_temp=0.5,
-    rate_ramp=(0.25, 0.5),
-    max_seconds=None,
-    max_frames=None,
-    val_max_frames=None,
-    val_pairs=64,
-    eval_every=15,
-    ckpt_every=15,
-    resume=True,
-    seed=0,
-    threads=None,
-    progress=True,
-    frames_dir=None,
-    device="cpu",
-    overrides: dict | None = None,
-    init_vqvae=None,
-    init_predictor=None,
-) -> dict:
+@dataclass
+class JointTrainConfig(TrainConfig):
+    "A joint run: `TrainConfig`, the rate term and its ramp, the device and the checkpoints to start from."
+
+    run_dir: str = "runs/joint_tiny"
+    lr: float = 5e-4
+    rate: float = 1e-3  # beta: weight of the rate term (0: no pressure towards predictable codes)
+    rate_temp: float = 0.5
+    rate_ramp: tuple = (0.25, 0.5)  # rate weight 0 until this fraction of training, full from the second
+    val_max_frames: int | None = None  # held-out frames taken from each recording (None: all)
+    device: str = "cpu"  # "cuda" on a machine with a GPU
+    overrides: dict | None = None  # world-model config fields to change
+    init_vqvae: str | None = None  # start from these checkpoints (the world model's config is then theirs)
+    init_predictor: str | None = None
+
+    def __post_init__(self):
+        super().__post_init__()
+        if not self.rate >= 0:
+            raise ValueError(f"rate must be >= 0, got {self.rate!r}")
+        r = tuple(self.rate_ramp)
+        if not (len(r) == 2 and 0 <= r[0] <= r[1] <= 1):
+            raise ValueError(f"rate_ramp must be (start, full) in [0, 1], got {self.rate_ramp!r}")
+        if str(self.device).startswith("cuda") and not torch.cuda.is_available():
+            raise RuntimeError(f"device {self.device!r} asked for, but torch sees no GPU")
+
+
+def _code_counts(vqvae, fp: FramePairs, idx, device) -> list:
+    "How often each code appears in the codes of the training pairs `idx` under the current encoder (for the card)."
+    vqvae.eval()
+    out = np.zeros(vqvae.cfg.codebook_size, np.int64)
+    with torch.no_grad():
+        for s in range(0, len(idx), 256):
+            fprev, f0, f1 = (x.to(device) for x in fp.triples(idx[s : s + 256]))
+            out += np.bincount(vqvae.encode(f0, f1, fprev).cpu().numpy().ravel(), minlength=len(out))
+    return out.tolist()
+
+
+def train_joint(cfg: JointTrainConfig, progress: bool = True) -> dict:
     """Train (or resume) a `LatentActionVQVAE` (default config + `overrides`) and an `ActionStateToLatent` together,
-    with
-    the rate term weighted `rate`; returns the last held-out metrics. Stops at `steps` or after `max_seconds` of
+    with the rate term weighted `rate`; returns the last held-out metrics. Stops at `steps` or after `max_seconds` of
     training. The rate weight is 0 until the fraction `rate_ramp[0]` of training, then rises linearly to `rate` at
     `rate_ramp[1]`: first codes worth having, then pressure to make them predictable (full pressure from the start
-    collapses them to one code). `val_max_frames` caps the held-out frames taken from each recording. `init_vqvae`,
-    `init_predictor`: start from these checkpoints (the world model's config is then theirs)."""
-    params = json.loads(json.dumps({k: v for k, v in locals().items()}, default=str))
-    for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
-        if not isinstance(params[k], int) or params[k] <= 0:
-            raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
-    if not rate >= 0:
-        raise ValueError(f"rate must be >= 0, got {rate!r}")
-    if max_seconds is not None and not max_seconds > 0:
-        raise ValueError(f"max_seconds must be positive, got {max_seconds!r}")
-    if not (len(rate_ramp) == 2 and 0 <= rate_ramp[0] <= rate_ramp[1] <= 1):
-        raise ValueError(f"rate_ramp must be (start, full) in [0, 1], got {rate_ramp!r}")
-    if str(device).startswith("cuda") and not torch.cuda.is_available():
-        raise RuntimeError(f"device {device!r} asked for, but torch sees no GPU")
-    if threads:
-        torch.set_num_threads(threads)
-    run = Path(run_dir)
-    run.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    data_dirs = tiny_data(run, data_dirs)
-    train = FramePairs(data_dirs, "train", max_frames, progress, frames_dir)
-    val = FramePairs(data_dirs, "val", val_max_frames, progress, frames_dir)
-    vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
+    collapses them to one code)."""
+    run, dev = TrainRun(cfg, "vqvae"), cfg.device
+    data_dirs = tiny_data(run.dir, cfg.data_dirs)
+    train = FramePairs(data_dirs, "train", cfg.max_frames, progress, cfg.frames_dir)
+    val = FramePairs(data_dirs, "val", cfg.val_max_frames, progress, cfg.frames_dir)
+    vi = spread(len(val), cfg.val_pairs)
     n_actions = len(load_index(train.episodes[0]["dir"])["action_names"])
-    init = read_checkpoint(init_vqvae, "vqvae") if init_vqvae else None
-    cfg = VQVAEConfig(**init["config"]) if init else CONFIGS["default"]()
-    for k, v in (overrides or {}).items():
-        if not hasattr(cfg, k):
-            raise ValueError(f"unknown config field {k!r} in overrides")
-        setattr(cfg, k, v)
-    vqvae = LatentActionVQVAE(VQVAEConfig(**asdict(cfg)))
+    vqvae = make_vqvae("default", cfg.overrides, cfg.init_vqvae)
     if not isinstance(vqvae.vq, FiniteScalarQuantizer):
         raise ValueError("train_joint needs quantizer='fsq'")
-    net = ActionStateToLatent(n_actions=n_actions, grid=cfg.grid, K=cfg.codebook_size)
-    if init:
-        load_state_strict(vqvae, init["state_dict"], init_vqvae)
-    if init_predictor:
-        load_state_strict(net, read_checkpoint(init_predictor, "predictor")["state_dict"], init_predictor)
-    net = net.to(device)
-    vqvae = vqvae.to(device)
-    opt = torch.optim.AdamW(list(vqvae.parameters()) + list(net.parameters()), lr=lr, weight_decay=1e-4)
-    step, elapsed, best = 0, 0.0, -1.0
-    if resume and (run / "last.pt").exists():
-        ck = read_checkpoint(run / "last.pt", "vqvae")
-        load_state_strict(vqvae, ck["state_dict"], run / "last.pt")
-        load_state_strict(net, ck["predictor"], run / "last.pt")
-        opt.load_state_dict(ck["optimizer"])
-        step, elapsed, best = ck["step"], ck["elapsed"], ck["best"]
-        rng = np.random.default_rng(seed + step)
-        print(f"resumed {run / 'last.pt'} at step {step} ({elapsed / 60:.1f} min trained)")
-    data_card = dict(
-        dirs=[str(d) for d in data_dirs],
-        train_frames=len(train.frames),
-        train_pairs=len(train),
-        train_episodes=len(train.episodes),
-        val_pairs=len(vi),
-        val_episodes=len(val.episodes),
-        action_counts=np.bincount(train.actions.numpy(), minlength=n_actions).tolist(),
-    )
-    ci = torch.from_numpy(
-        np.linspace(0, len(train) - 1, min(8192, len(train))).round().astype(np.int64)
-    )  # code-count sample
-
-    @torch.no_grad()
-    # the codes of the sampled training pairs under the current encoder (the card's code distribution)
-    def code_counts():
-        vqvae.eval()
-        out = np.zeros(cfg.codebook_size, np.int64)
-        for s in range(0, len(ci), 256):
-            fprev, f0, f1 = (x.to(device) for x in train.triples(ci[s : s + 256]))
-            out += np.bincount(vqvae.encode(f0, f1, fprev).cpu().numpy().ravel(), minlength=cfg.codebook_size)
-        return out.tolist()
-
-    frac = lambda s, e: max(s / steps, e / max_seconds if max_seconds else 0.0)  # how far through training
-    lr_at = lambda p, s: lr * min(1, (s + 1) / 200) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(p, 1.0))))
-    r0, r1 = rate_ramp
-    beta_at = lambda p: rate * (float(p >= r0) if r1 == r0 else min(1.0, max(0.0, (p - r0) / (r1 - r0))))
-    pin = str(device).startswith("cuda")
-    batches = _batches(train, n_actions, batch_size, rng, pin)
-
-    def validate():
-        return evaluate_joint(vqvae, net, val, vi, device=device)
-
-    def save_best(metrics):
-        data = dict(data_card, train_code_counts=code_counts(), train_code_pairs=len(ci))
-        card = run_card(step, elapsed, metrics=metrics, data=data, train=params)
-        save_checkpoint(run / "best_vqvae.pt", "vqvae", asdict(vqvae.cfg), vqvae, card=card)
-        save_checkpoint(run / "best_predictor.pt", "predictor", _cfg(net), net, card=card)
-
-    def save_last():
-        save_checkpoint(
-            run / "last.pt",
-            "vqvae",
-            asdict(vqvae.cfg),
-            vqvae,
-            card=dict(step=step),
-            predictor=net.state_dict(),
-            optimizer=opt.state_dict(),
-            step=step,
-            elapsed=elapsed,
-            best=best,
-            params=params,
-        )
-
-    metrics, t_last = {}, time.time()
-    bar = tqdm(total=steps, initial=step, desc="train joint", disable=not progress, mininterval=2)
-    while step < steps and not (max_seconds and elapsed >= max_seconds):
+    net = ActionStateToLatent(n_actions=n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
+    if cfg.init_predictor:
+        load_state_strict(net, read_checkpoint(cfg.init_predictor, "predictor")["state_dict"], cfg.init_predictor)
+    net, vqvae = net.to(dev), vqvae.to(dev)
+    opt = torch.optim.AdamW(list(vqvae.parameters()) + list(net.parameters()), lr=cfg.lr, weight_decay=1e-4)
+    progress_of = lambda: max(run.step / cfg.steps, run.elapsed / cfg.max_seconds if cfg.max_seconds else 0.0)
+    sched = warmup_cosine(opt, cfg.steps, cfg.warmup or 200, progress=progress_of)
+    rng = run.resume(vqvae, opt, sched, predictor=net)
+    actions = np.bincount(train.actions.numpy(), minlength=n_actions).tolist()
+    data_card = dict(data_summary(data_dirs, train, val, len(vi)), action_counts=actions)
+    ci = spread(len(train), 8192)  # the pairs whose codes the card counts
+    r0, r1 = cfg.rate_ramp
+    beta_at = lambda p: cfg.rate * (float(p >= r0) if r1 == r0 else min(1.0, max(0.0, (p - r0) / (r1 - r0))))
+    batches = _batches(train, n_actions, cfg.batch_size, rng, pin=dev.startswith("cuda"))
+    bar = run.bar("train joint", progress)
+    metrics = {}
+    while not run.done:
         vqvae.train()
         net.train()
-        p = frac(step, elapsed)
-        for g in opt.param_groups:
-            g["lr"] = lr_at(p, step)
-        fprev, f0, f1, pp, a, pa, has = (x.to(device, non_blocking=True) for x in next(batches))
+        beta = beta_at(progress_of())
+        fprev, f0, f1, pp, a, pa, has = (x.to(dev, non_blocking=True) for x in next(batches))
         x0, x1 = vqvae.prep(f0), vqvae.prep(f1)
         z = vqvae.latents(x0, x1, fprev)
         q, k, _, stats = vqvae.vq(z)
         mse = F.mse_loss(vqvae.decode_raw(x0, q, fprev), x1)
         logits = net(a, fprev, f0, _prev_codes(vqvae, fprev, f0, pp, has), pa)
         ce = F.cross_entropy(logits, k)
-        rate_ce = -(soft_code_logprobs(vqvae.vq, z, rate_temp).exp() * F.log_softmax(logits.detach(), 1)).sum(1).mean()
-        loss = mse + beta_at(p) * rate_ce + ce
+        soft = soft_code_logprobs(vqvae.vq, z, cfg.rate_temp).exp()
+        rate_ce = -(soft * F.log_softmax(logits.detach(), 1)).sum(1).mean()
+        loss = mse + beta * rate_ce + ce
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(vqvae.parameters(), 1.0)
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
-        step += 1
-        now = time.time()
-        elapsed += now - t_last
-        t_last = now
+        validate_now = run.tick()  # before the schedule's step: the time-based progress counts this step
+        sched.step()
         bar.update(1)
         bar.set_postfix(mse=f"{mse.item():.2e}", ce=f"{ce.item():.2f}", refresh=False)
-        done = step >= steps or (max_seconds and elapsed >= max_seconds)
-        if step % eval_every == 0 or done:
-            metrics = dict(
-                step=step,
-                train_seconds=round(elapsed, 1),
-                lr=lr_at(p, step),
-                beta=beta_at(p),
-                train_mse=mse.item(),
-                train_ce=ce.item(),
-                train_rate=rate_ce.item(),
-                **validate(),
-            )
-            with open(run / "metrics.jsonl", "a") as f:
-                f.write(json.dumps(metrics) + "\n")
-            if metrics["pred_psnr"] > best:
-                best = metrics["pred_psnr"]
-                save_best(metrics)
-            t_last = time.time()
-        if step % ckpt_every == 0 or done:
-            save_last()
-            t_last = time.time()
+        if validate_now:
+            train_stats = dict(train_mse=mse.item(), train_ce=ce.item(), train_rate=rate_ce.item())
+            m = evaluate_joint(vqvae, net, val, vi, device=dev)
+            metrics = run.log(lr=sched.get_last_lr()[0], beta=beta, **train_stats, **m)
+            if run.improved(metrics["pred_psnr"]):
+                data = dict(data_card, train_code_counts=_code_counts(vqvae, train, ci, dev), train_code_pairs=len(ci))
+                card = run.card(metrics=metrics, data=data)
+                save_checkpoint(run.dir / "best_vqvae.pt", "vqvae", asdict(vqvae.cfg), vqvae, card=card)
+                save_checkpoint(run.dir / "best_predictor.pt", "predictor", _cfg(net), net, card=card)
+        run.save_last(vqvae, asdict(vqvae.cfg), opt, sched, predictor=net)
     bar.close()
-    return dict(metrics, best_pred_psnr=best, run_dir=str(run))
+    return dict(metrics, best_pred_psnr=run.best, run_dir=str(run.dir))
 
 
 # %% ../nbs/04b_joint.ipynb #j014

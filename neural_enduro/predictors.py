@@ -16,7 +16,8 @@ from .env import action_names, make_env
 from .data import load_index, load_episode, record
 from .vqvae import LatentActionVQVAE, load_vqvae, codebook_stats
 from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8, atomic_replace
-from .core import run_card, publish_checkpoint
+from .core import publish_checkpoint
+from .training import TrainConfig, TrainRun, spread, warmup_cosine
 from .train_vqvae import FramePairs, tiny_data
 from .vqvae import free_run
 
@@ -37,6 +38,7 @@ __all__ = [
     'load_predictor',
     'evaluate_predictor',
     'rollout_psnr',
+    'PredictorTrainConfig',
     'train_predictor',
     'publish_predictor',
 ]
@@ -245,6 +247,8 @@ class BranchPairs:
     """The pairs of a `record_branches` file, as `LatentPairs.batch` gives them. Pair `i` of state `i // (A + 2)`:
     the first A are one step under each action, the last 2 the second steps."""
 
+    files = "branches"  # branches_train.npz, branches_val.npz
+
     def __init__(self, path, vqvae: LatentActionVQVAE):
         _open_pairs(
             self,
@@ -405,6 +409,8 @@ def record_holds(
 
 class HoldPairs:
     "The transitions of a `record_holds` file, as `LatentPairs.batch` gives them."
+
+    files = "holds"  # holds_train.npz, holds_val.npz
 
     def __init__(self, path, vqvae: LatentActionVQVAE):
         z = _open_pairs(
@@ -636,221 +642,166 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
 
 
 # %% ../nbs/04_predictors.ipynb #c018
-def train_predictor(
-    run_dir="runs/pred_tiny",
-    vqvae_path=None,
-    data_dirs=None,
-    model="state",
-    steps=30,
-    batch_size=16,
-    lr=1e-3,
-    max_frames=None,
-    val_pairs=64,
-    eval_every=15,
-    ckpt_every=15,
-    resume=True,
-    seed=0,
-    threads=None,
-    progress=True,
-    vqvae=None,
-    cache_dir=None,
-    frames_dir=None,
-    init_from=None,
-    self_rollout: int = 0,
-    rollout_horizon: int = 15,
-    branches=None,
-    branch_frac: float = 0.5,
-    holds=None,
-    hold_frac: float = 0.0,
-    contrast_weight: float = 0.0,
-) -> dict:
-    """Train (or resume) an action-to-latent predictor on the world model's codes; returns the last validation metrics.
-    The encoded pairs are cached in `cache_dir` (default `run_dir`), so runs on the same world model can share them;
-    `frames_dir` keeps the frames in a memory-mapped cache there instead of RAM (see `FramePairs`).
+@dataclass
+class PredictorTrainConfig(TrainConfig):
+    "An action-to-latent run: `TrainConfig`, the world model whose codes it predicts, and the extra training pairs."
 
-    As the game plays it, the predictor sees decoded frames, not real ones. `self_rollout=K` trains it on those: each
-    batch's frames t-1, t are the decoder's own after k ~ U{0..K} open-loop steps with the true codes (`free_run`), the
-    targets the true codes. `init_from` starts from a predictor checkpoint (fine-tuning). Validation also logs
-    `rollout_psnr` (`rollout_horizon` steps, predictor and decoder open-loop), which then picks the best checkpoint.
+    run_dir: str = "runs/pred_tiny"
+    batch_size: int = 16
+    vqvae_path: str | None = None  # the world model whose codes to predict
+    model: str = "state"  # "state" (`ActionStateToLatent`) or "action" (the seed's `ActionToLatentMLP`)
+    cache_dir: str | None = None  # where the encoded pairs are cached (None: run_dir), shared by runs
+    init_from: str | None = None  # start from this predictor checkpoint (fine-tuning)
+    self_rollout: int = 0  # K > 0: frames t-1, t from the decoder's own outputs after 0..K open-loop steps
+    rollout_horizon: int = 15  # steps of the validation rollout (`rollout_psnr`)
+    branches: str | None = None  # a folder of `record_branches` files: counterfactual pairs
+    branch_frac: float = 0.5  # their share of each batch
+    holds: str | None = None  # a folder of `record_holds` files: held-action pairs
+    hold_frac: float = 0.0  # their share of each batch
+    contrast_weight: float = 0.0  # extra loss weight of the cells where the action changes the codes
+    NON_NEGATIVE = ("self_rollout",)
 
-    `branches`: a folder with `record_branches` files `branches_train.npz` (and `branches_val.npz`); a share
-    `branch_frac` of every batch then comes from those counterfactual pairs, and validation logs `branch_acc`, the token
-    accuracy on the held-out ones (every action tried from each state). A predictor from before the `prev_action` input
-    can be `init_from`: its previous-action embeddings start at zero, i.e. as the old model. `holds`: a folder with
-    `record_holds` files `holds_train.npz` (and `holds_val.npz`); a share `hold_frac` of every batch comes from them,
-    and validation logs `hold_acc` on the val file (also at `hold_frac=0`, for a control). In both, the action changes
-    the codes of only a few cells (`contrast`); `contrast_weight` > 0 weighs those cells 1 + `contrast_weight` in the
-    loss, and validation logs the accuracy there (`branch_contrast_acc`, `hold_contrast_acc`)."""
-    params = {k: v for k, v in locals().items() if k != "vqvae"}
-    params = json.loads(json.dumps(params, default=str))  # plain values only: checkpoints load with weights_only
-    for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
-        if not isinstance(params[k], int) or params[k] <= 0:
-            raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
-    if model not in PREDICTORS:
-        raise ValueError(f"unknown predictor {model!r}; choose from {', '.join(PREDICTORS)}")
-    if not isinstance(self_rollout, int) or self_rollout < 0:
-        raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
-    if not contrast_weight >= 0:
-        raise ValueError(f"contrast_weight must be >= 0, got {contrast_weight!r}")
-    if not 0 <= branch_frac < 1:
-        raise ValueError(f"branch_frac must be in [0, 1), got {branch_frac!r}")
-    if not 0 <= hold_frac < 1 or branch_frac * bool(branches) + hold_frac >= 1:
-        raise ValueError(f"hold_frac must be in [0, 1) and leave recorded pairs beside branch_frac, got {hold_frac!r}")
-    if threads:
-        torch.set_num_threads(threads)
-    run = Path(run_dir)
-    run.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
+    def __post_init__(self):
+        super().__post_init__()
+        if self.model not in PREDICTORS:
+            raise ValueError(f"unknown predictor {self.model!r}; choose from {', '.join(PREDICTORS)}")
+        if not self.contrast_weight >= 0:
+            raise ValueError(f"contrast_weight must be >= 0, got {self.contrast_weight!r}")
+        if not 0 <= self.branch_frac < 1:
+            raise ValueError(f"branch_frac must be in [0, 1), got {self.branch_frac!r}")
+        if not 0 <= self.hold_frac < 1 or self.branch_frac * bool(self.branches) + self.hold_frac >= 1:
+            raise ValueError(
+                f"hold_frac must be in [0, 1) and leave recorded pairs beside branch_frac, got {self.hold_frac!r}"
+            )
+
+
+def _init_predictor(net, path):
+    "Load a predictor checkpoint into `net`; a predictor from before the previous-action input gets zeros for it."
+    sd = read_checkpoint(path, "predictor")["state_dict"]
+    new = {k: torch.zeros_like(v) for k, v in net.state_dict().items() if k.startswith("act_prev.") and k not in sd}
+    return load_state_strict(net, {**sd, **new}, path)  # strict: only the previous-action embeddings may be new
+
+
+def _extra_pairs(cfg: PredictorTrainConfig, vqvae) -> dict:
+    """The counterfactual (`branch`) and held-action (`hold`) pairs: {name: (train pairs or None, share of a batch,
+    val pairs or None, val indices)}."""
+    out = {}
+    for name, folder, frac, cls in (
+        ("branch", cfg.branches, cfg.branch_frac, BranchPairs),
+        ("hold", cfg.holds, cfg.hold_frac, HoldPairs),
+    ):
+        if not folder:
+            continue
+        train = cls(Path(folder) / f"{cls.files}_train.npz", vqvae) if frac > 0 else None
+        vp = Path(folder) / f"{cls.files}_val.npz"
+        val = cls(vp, vqvae) if vp.exists() else None
+        out[name] = (train, frac, val, spread(len(val), 2 * cfg.val_pairs) if val else None)
+    return out
+
+
+def _predictor_batch(cfg, train, extra, eligible, vqvae, rng):
+    """A training batch `(f_prev, f_cur, action, prev_codes, codes, prev_action)` and per-cell loss weights: recorded
+    pairs (their frames the decoder's own after k ~ U{0..K} open-loop steps when `self_rollout` = K), then the shares
+    of counterfactual and held-action pairs, whose cells where the action matters weigh 1 + `contrast_weight`."""
+    k = int(rng.integers(0, cfg.self_rollout + 1)) if cfg.self_rollout else 0
+    shares = {name: round(cfg.batch_size * frac) for name, (pairs, frac, _, _) in extra.items() if pairs is not None}
+    n = cfg.batch_size - sum(shares.values())
+    i = (
+        torch.from_numpy(rng.integers(0, len(train), n))
+        if k == 0
+        else eligible[torch.from_numpy(rng.integers(0, len(eligible), n))]
+    )
+    b = train.batch(i)
+    w = torch.ones(b[4].shape)
+    if k:  # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
+        win = train.fp.window(i, k)[:, :-1]
+        ctx = torch.cat([win[:, :2], free_run(vqvae, win, train.codes[i[:, None] + torch.arange(-k, 0)].long())], 1)
+        b = (ctx[:, -2], ctx[:, -1], *b[2:])
+    for name, m in shares.items():
+        pairs = extra[name][0]
+        j = torch.from_numpy(rng.integers(0, len(pairs), m))
+        b = tuple(torch.cat([x, y]) for x, y in zip(b, pairs.batch(j)))
+        w = torch.cat([w, 1 + cfg.contrast_weight * pairs.contrast(j).float()])
+    return b, w
+
+
+def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True) -> dict:
+    """Train (or resume) an action-to-latent predictor on the codes of the world model `vqvae` (None: read from
+    `cfg.vqvae_path`); returns the last validation metrics. The encoded pairs are cached in `cache_dir`.
+
+    As the game plays it, the predictor sees decoded frames, not real ones: `self_rollout=K` trains it on those
+    (see `_predictor_batch`), and validation then also logs `rollout_psnr` (`rollout_horizon` steps, predictor and
+    decoder open-loop), which picks the best checkpoint. `branches` and `holds` mix in counterfactual and held-action
+    pairs from the emulator (`record_branches`, `record_holds`); validation logs the token accuracy on their held-out
+    files (`branch_acc`, `hold_acc`) and on the cells where the action changes the codes (`*_contrast_acc`)."""
+    run = TrainRun(cfg, "predictor")
     if vqvae is None:
-        if vqvae_path is None:
+        if cfg.vqvae_path is None:
             raise ValueError("give vqvae_path (the world model whose codes to predict)")
-        vqvae = load_vqvae(vqvae_path)
-    data_dirs = tiny_data(run, data_dirs, max_episode_steps=60, shard_len=30)
-    cache = Path(cache_dir) if cache_dir else run
-    train = LatentPairs(
-        data_dirs, vqvae, "train", max_frames, cache_dir=cache, progress=progress, frames_dir=frames_dir
-    )
-    val = LatentPairs(data_dirs, vqvae, "val", None, cache_dir=cache, progress=progress, frames_dir=frames_dir)
-    vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
-    net = PREDICTORS[model](n_actions=train.n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
-    if init_from:
-        sd = read_checkpoint(init_from, "predictor")["state_dict"]
-        new = {
-            k: torch.zeros_like(v) for k, v in net.state_dict().items() if k.startswith("act_prev.") and k not in sd
-        }
-        load_state_strict(net, {**sd, **new}, init_from)  # strict: only the previous-action embeddings may be new
-    bp = BranchPairs(Path(branches) / "branches_train.npz", vqvae) if branches else None
-    bv = (
-        BranchPairs(Path(branches) / "branches_val.npz", vqvae)
-        if branches and (Path(branches) / "branches_val.npz").exists()
-        else None
-    )
-    bvi = (
-        torch.from_numpy(np.linspace(0, len(bv) - 1, min(2 * val_pairs, len(bv))).round().astype(np.int64))
-        if bv
-        else None
-    )
-    hp = HoldPairs(Path(holds) / "holds_train.npz", vqvae) if holds and hold_frac > 0 else None
-    hv = (
-        HoldPairs(Path(holds) / "holds_val.npz", vqvae) if holds and (Path(holds) / "holds_val.npz").exists() else None
-    )
-    hvi = (
-        torch.from_numpy(np.linspace(0, len(hv) - 1, min(2 * val_pairs, len(hv))).round().astype(np.int64))
-        if hv
-        else None
-    )
-    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
-    rw = torch.nonzero(val.fp.history >= rollout_horizon)[:, 0]  # validation rollouts: 32 spread over the val episodes
-    rwi = rw[torch.linspace(0, len(rw) - 1, min(32, len(rw))).round().long()] if len(rw) else None
-    eligible = torch.nonzero(train.fp.history >= self_rollout + 1)[:, 0] if self_rollout else None
-    select = "rollout_psnr" if self_rollout and rwi is not None else "token_acc"  # what picks the best checkpoint
-    step, elapsed, best = 0, 0.0, -1.0
-    if resume and (run / "last.pt").exists():
-        ck = read_checkpoint(run / "last.pt", "predictor")
-        load_state_strict(net, ck["state_dict"], run / "last.pt")
-        opt.load_state_dict(ck["optimizer"])
-        step, elapsed, best = ck["step"], ck["elapsed"], ck["best"]
-        rng = np.random.default_rng(seed + step)
-        print(f"resumed at step {step}")
+        vqvae = load_vqvae(cfg.vqvae_path)
+    data_dirs = tiny_data(run.dir, cfg.data_dirs, max_episode_steps=60, shard_len=30)
+    cache = dict(cache_dir=Path(cfg.cache_dir or run.dir), progress=progress, frames_dir=cfg.frames_dir)
+    train = LatentPairs(data_dirs, vqvae, "train", cfg.max_frames, **cache)
+    val = LatentPairs(data_dirs, vqvae, "val", None, **cache)
+    vi = spread(len(val), cfg.val_pairs)
+    net = PREDICTORS[cfg.model](n_actions=train.n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
+    if cfg.init_from:
+        _init_predictor(net, cfg.init_from)
+    extra = _extra_pairs(cfg, vqvae)
+    opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=1e-4)
+    sched = warmup_cosine(opt, cfg.steps, cfg.warmup or 100)
+    rng = run.resume(net, opt, sched)
+    rw = torch.nonzero(val.fp.history >= cfg.rollout_horizon)[:, 0]  # validation rollouts: 32 over the val episodes
+    rwi = rw[spread(len(rw), 32)] if len(rw) else None
+    eligible = torch.nonzero(train.fp.history >= cfg.self_rollout + 1)[:, 0] if cfg.self_rollout else None
+    select = "rollout_psnr" if cfg.self_rollout and rwi is not None else "token_acc"  # what picks the best checkpoint
+    K = vqvae.cfg.codebook_size
     data_card = dict(
         dirs=[str(d) for d in data_dirs],
         train_pairs=len(train),
         val_pairs=len(vi),
         train_episodes=len(train.fp.episodes),
         val_episodes=len(val.fp.episodes),
-        vqvae=str(vqvae_path),
+        vqvae=str(cfg.vqvae_path),
         action_counts=np.bincount(train.fp.actions.numpy(), minlength=net.n_actions).tolist(),
-        train_code_counts=np.bincount(train.codes.numpy().ravel(), minlength=vqvae.cfg.codebook_size).tolist(),
-        **{f"train_{k}": v for k, v in codebook_stats(train.codes.numpy(), vqvae.cfg.codebook_size).items()},
+        train_code_counts=np.bincount(train.codes.numpy().ravel(), minlength=K).tolist(),
+        **{f"train_{k}": v for k, v in codebook_stats(train.codes.numpy(), K).items()},
     )
-    lr_at = lambda s: lr * min(1, (s + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
-    metrics, t_last = {}, time.time()
 
     def validate():
         m = evaluate_predictor(net, vqvae, val, vi)
-        for k, pairs, idx in (("branch", bv, bvi), ("hold", hv, hvi)):
+        for name, (_, _, pairs, idx) in extra.items():
             if pairs is not None:
                 e = evaluate_predictor(net, vqvae, pairs, idx, psnr_frames=False)
-                m[f"{k}_acc"], m[f"{k}_contrast_acc"] = e["token_acc"], e["contrast_acc"]
+                m[f"{name}_acc"], m[f"{name}_contrast_acc"] = e["token_acc"], e["contrast_acc"]
         if rwi is not None:
-            m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, rollout_horizon), 2)
+            m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, cfg.rollout_horizon), 2)
         return m
 
-    if init_from and step == 0:  # a fine-tune logs where it starts
-        with open(run / "metrics.jsonl", "a") as f:
-            f.write(json.dumps(dict(step=0, train_seconds=0.0, **validate())) + "\n")
-    bar = tqdm(total=steps, initial=step, desc=f"train {model}", disable=not progress, mininterval=2)
-    while step < steps:
+    if cfg.init_from and run.step == 0:  # a fine-tune logs where it starts
+        run.log(**validate())
+    bar = run.bar(f"train {cfg.model}", progress)
+    metrics = {}
+    while not run.done:
         net.train()
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step)
-        k = int(rng.integers(0, self_rollout + 1)) if self_rollout else 0
-        nb = round(batch_size * branch_frac) if bp is not None else 0  # counterfactual pairs in this batch
-        nh = round(batch_size * hold_frac) if hp is not None else 0  # held-action pairs
-        i = (
-            torch.from_numpy(rng.integers(0, len(train), batch_size - nb - nh))
-            if k == 0
-            else eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size - nb - nh))]
-        )
-        fp, fc, a, pc, codes, pa = train.batch(i)
-        w = torch.ones(codes.shape)  # per-cell loss weights
-        if k:  # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
-            win = train.fp.window(i, k)[:, :-1]
-            ctx = torch.cat(
-                [win[:, :2], free_run(vqvae, win, train.codes[i[:, None] + torch.arange(-k, 0)].long())], 1
-            )
-            fp, fc = ctx[:, -2], ctx[:, -1]
-        if nb:
-            j = torch.from_numpy(rng.integers(0, len(bp), nb))
-            fp, fc, a, pc, codes, pa = (torch.cat([x, y]) for x, y in zip((fp, fc, a, pc, codes, pa), bp.batch(j)))
-            w = torch.cat([w, 1 + contrast_weight * bp.contrast(j).float()])
-        if nh:
-            j = torch.from_numpy(rng.integers(0, len(hp), nh))
-            fp, fc, a, pc, codes, pa = (torch.cat([x, y]) for x, y in zip((fp, fc, a, pc, codes, pa), hp.batch(j)))
-            w = torch.cat([w, 1 + contrast_weight * hp.contrast(j).float()])
-        loss = (
-            F.cross_entropy(net(a, fp, fc, pc, pa), codes, reduction="none") * w
-        ).sum() / w.sum()  # = the mean CE at weight 0
+        (fp, fc, a, pc, codes, pa), w = _predictor_batch(cfg, train, extra, eligible, vqvae, rng)
+        ce = F.cross_entropy(net(a, fp, fc, pc, pa), codes, reduction="none")
+        loss = (ce * w).sum() / w.sum()  # = the mean CE at weight 0
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
-        step += 1
-        now = time.time()
-        elapsed += now - t_last
-        t_last = now
+        sched.step()
         bar.update(1)
         bar.set_postfix(ce=f"{loss.item():.3f}", refresh=False)
-        if step % eval_every == 0 or step == steps:
-            metrics = dict(step=step, train_seconds=round(elapsed, 1), train_ce=loss.item(), **validate())
-            with open(run / "metrics.jsonl", "a") as f:
-                f.write(json.dumps(metrics) + "\n")
-            if metrics[select] > best:
-                best = metrics[select]
-                save_checkpoint(
-                    run / "best.pt",
-                    "predictor",
-                    _cfg(net),
-                    net,
-                    card=run_card(step, elapsed, metrics=metrics, data=data_card, train=params),
-                )
-            t_last = time.time()
-        if step % ckpt_every == 0 or step == steps:
-            save_checkpoint(
-                run / "last.pt",
-                "predictor",
-                _cfg(net),
-                net,
-                card=dict(step=step),
-                optimizer=opt.state_dict(),
-                step=step,
-                elapsed=elapsed,
-                best=best,
-            )
-            t_last = time.time()
+        if run.tick():
+            metrics = run.log(train_ce=loss.item(), **validate())
+            if run.improved(metrics[select]):
+                card = run.card(metrics=metrics, data=data_card)
+                save_checkpoint(run.dir / "best.pt", "predictor", _cfg(net), net, card=card)
+        run.save_last(net, _cfg(net), opt, sched)
     bar.close()
-    return dict(metrics, **{f"best_{select}": best}, run_dir=str(run))
+    return dict(metrics, **{f"best_{select}": run.best}, run_dir=str(run.dir))
 
 
 def publish_predictor(run_dir, dest, overwrite: bool = False, note: str = "", half: bool = False) -> Path:

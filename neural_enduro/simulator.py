@@ -41,13 +41,13 @@ def collapsed(frames) -> torch.Tensor:
 
 @torch.inference_mode()
 def neural_step(
-    vqvae, predictor, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None, prev_actions=None
+    predict, decode, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None, prev_actions=None
 ):
-    """One batched step: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` and actions `(B,)`
-    (None: no
-    previous step) -> (next uint8 frames, codes)."""
-    codes = sample_codes(predictor(actions, f_prev, f_cur, prev_codes, prev_actions), temperature, generator)
-    return to_u8(vqvae.decode(f_cur, codes, f_prev)), codes
+    """The game's one step, batched: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` and
+    actions `(B,)` (None: no previous step) -> (next uint8 frames, codes). `predict` is the action-to-latent model,
+    `decode` the world model's `decode` (or their traced batch-1 graphs, as `NeuralEnduro` plays them)."""
+    codes = sample_codes(predict(actions, f_prev, f_cur, prev_codes, prev_actions), temperature, generator)
+    return to_u8(decode(f_cur, codes, f_prev)), codes
 
 
 @torch.inference_mode()
@@ -62,8 +62,7 @@ def neural_rollout(
     seed: int = 0,
     prev_actions=None,
 ):
-    """Open-loop rollout from uint8 frames `(B, H, W)` following `actions` `(B, T)`: returns uint8 frames `(B, T+1,
-    H, W)`.
+    """`neural_step` from uint8 frames `(B, H, W)` through `actions` `(B, T)`: uint8 frames `(B, T+1, H, W)`.
     `f_prev`, `prev_codes`, `prev_actions`: the step before the start, when known (None: as at an episode start)."""
     f_cur = torch.as_tensor(f_cur)
     actions = torch.as_tensor(actions).long()
@@ -74,7 +73,7 @@ def neural_rollout(
     out = [f_cur]
     for t in range(actions.shape[1]):
         nxt, prev_codes = neural_step(
-            vqvae, predictor, f_prev, f_cur, actions[:, t], prev_codes, temperature, g, prev_actions
+            predictor, vqvae.decode, f_prev, f_cur, actions[:, t], prev_codes, temperature, g, prev_actions
         )
         f_prev, f_cur, prev_actions = f_cur, nxt, actions[:, t]
         out.append(nxt)
@@ -174,11 +173,9 @@ class NeuralEnduro:
             raise ValueError(f"invalid action {action!r}; valid actions: {valid}")
         t = self.temperature if temperature is None else self._check_t(temperature)
         a = torch.tensor([int(action)])
-        with torch.inference_mode():  # neural_step, on the (traced) batch-1 models
-            self.codes = sample_codes(
-                self._predict(a, self.prev, self.frame, self.codes, self.last_action), t, self.gen
-            )
-            nxt = to_u8(self._decode(self.frame, self.codes, self.prev))
+        nxt, self.codes = neural_step(
+            self._predict, self._decode, self.prev, self.frame, a, self.codes, t, self.gen, self.last_action
+        )
         self.prev, self.frame, self.last_action = self.frame, nxt, a
         self.t += 1
         return nxt[0].numpy()

@@ -15,10 +15,11 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import atomic_replace, load_state_strict, read_checkpoint, run_card
+from .core import atomic_replace, load_state_strict, read_checkpoint
 from .core import publish_checkpoint, refuse_overwrite
 from .data import load_shard
 from .predictors import LatentPairs
+from .training import TrainConfig, TrainRun, spread
 from neural_enduro.tokens import (
     PatchTokenizer,
     TokenDynamics,
@@ -46,8 +47,8 @@ __all__ = [
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
-class TokenTrainConfig:
-    "A token-renderer training run: data, tokenizer, model and loop."
+class TokenTrainConfig(TrainConfig):
+    "A token-renderer run: `TrainConfig`, the frozen latent-action model, the tokenizer and the dynamics model."
 
     run_dir: str = "runs/tokens"
     data_dirs: list = field(default_factory=lambda: ["data/episodes/driver", "data/episodes/random"])
@@ -62,7 +63,7 @@ class TokenTrainConfig:
     hint: bool = False  # the hybrid: the dynamics also sees the pixel decoder's prediction
     temperature: float = 1.0  # sampling temperature at play (stored in the dynamics' config)
     steps: int = 4000
-    batch: int = 32
+    batch_size: int = 32
     lr: float = 2e-3
     warmup: int = 200
     weight_decay: float = 0.01
@@ -70,21 +71,17 @@ class TokenTrainConfig:
     changed_weight: float = 5.0  # loss weight of tokens that change from t to t+1
     own_rollout: bool = True  # also train one step from the model's own sampled tokens
     val_pairs: int = 512
-    val_every: int = 500
+    eval_every: int = 500
     ckpt_every: int = 200
-    seed: int = 0
-    threads: int | None = None
 
     def __post_init__(self):
-        for k in ("K", "patch", "steps", "batch", "val_pairs", "val_every", "ckpt_every", "dim", "warmup"):
+        super().__post_init__()
+        for k in ("K", "patch", "dim"):
             v = getattr(self, k)
             if not isinstance(v, int) or v <= 0:
                 raise ValueError(f"{k} must be a positive integer, got {v!r}")
-        if not 0 <= self.corrupt < 1 or self.changed_weight < 1 or not self.lr > 0:
-            raise ValueError(
-                f"need 0 <= corrupt < 1, changed_weight >= 1, lr > 0; got {self.corrupt}, "
-                f"{self.changed_weight}, {self.lr}"
-            )
+        if not 0 <= self.corrupt < 1 or self.changed_weight < 1:
+            raise ValueError(f"need 0 <= corrupt < 1, changed_weight >= 1; got {self.corrupt}, {self.changed_weight}")
 
 
 # %% ../nbs/04c_train_tokens.ipynb #x007
@@ -186,7 +183,7 @@ def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None):
 @torch.no_grad()
 def validate(dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64) -> dict:
     "Loss and token accuracy (overall, changed cells) on the first `n` spread-out validation pairs, real context."
-    idx = torch.linspace(0, len(val) - 1, min(n, len(val))).long()
+    idx = spread(len(val), n)
     out = []
     for i in idx.split(batch):
         b = val.batch(i)
@@ -198,11 +195,7 @@ def validate(dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64) -> dict:
 
 def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
     "Train (or resume) a token renderer in `cfg.run_dir`; returns the last validation figures."
-    if cfg.threads:
-        torch.set_num_threads(cfg.threads)
-    run = Path(cfg.run_dir)
-    run.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(cfg.seed)
+    run = TrainRun(cfg, "token_dynamics")
     vqvae = load_vqvae(cfg.vqvae)
     tok = _tokenizer(cfg, progress)
     train, val = TokenPairs(cfg, vqvae, tok, "train", progress), TokenPairs(cfg, vqvae, tok, "val", progress)
@@ -226,60 +219,30 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
         ],
         [cfg.warmup],
     )
-    step, elapsed, best = 0, 0.0, math.inf
-    if (run / "state.pt").exists():
-        st = torch.load(run / "state.pt", weights_only=True)
-        same = lambda c: {k: v for k, v in c.items() if k != "threads"}  # threads may change between sessions
-        if same(st["config"]) != same(json.loads(json.dumps(asdict(cfg)))):
-            raise ValueError(f"{run / 'state.pt'} belongs to another config: use a new run_dir")
-        load_state_strict(dyn, st["model"], run / "state.pt")
-        opt.load_state_dict(st["opt"])
-        sched.load_state_dict(st["sched"])
-        step, elapsed, best = st["step"], st["elapsed"], st["best"]
-    g = torch.Generator().manual_seed(cfg.seed + step)
-    card = dict(data=dict(dirs=cfg.data_dirs, train_pairs=len(train), val_pairs=len(val)), vqvae=cfg.vqvae)
-    t0 = time.time() - elapsed
-    bar = tqdm(total=cfg.steps, initial=step, desc="train tokens", disable=not progress)
+    run.resume(dyn, opt, sched)
+    g = torch.Generator().manual_seed(cfg.seed + run.step)
+    data_card = dict(dirs=cfg.data_dirs, train_pairs=len(train), val_pairs=len(val))
+    bar = run.bar("train tokens", progress)
     metrics = {}
-    while step < cfg.steps:
+    while not run.done:
         dyn.train()
-        b = train.batch(torch.randint(0, len(train), (cfg.batch,), generator=g))
+        b = train.batch(torch.randint(0, len(train), (cfg.batch_size,), generator=g))
         loss, stats = _step_loss(dyn, vqvae, tok, b, cfg, g)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(dyn.parameters(), 1.0)
         opt.step()
         sched.step()
-        step += 1
         bar.update()
         bar.set_postfix(loss=f"{loss.item():.3f}", acc_changed=f"{stats['acc_changed']:.2f}")
-        if step % cfg.val_every == 0 or step == cfg.steps:
+        if run.tick():
             dyn.eval()
-            metrics = dict(
-                step=step,
-                train_seconds=round(time.time() - t0, 1),
-                train_loss=loss.item(),
-                lr=sched.get_last_lr()[0],
-                **{f"train_{k}": v for k, v in stats.items()},
-                **validate(dyn, vqvae, tok, val, cfg.val_pairs),
-            )
-            with open(run / "metrics.jsonl", "a") as f:
-                f.write(json.dumps(metrics) + "\n")
-            if metrics["val_loss"] < best:
-                best = metrics["val_loss"]
-                best_card = run_card(step, time.time() - t0, **card, metrics=metrics, train_config=asdict(cfg))
-                save_dynamics(run / "best.pt", dyn, tok, vqvae, best_card)
-        if step % cfg.ckpt_every == 0 or step == cfg.steps:
-            st = dict(
-                model=dyn.state_dict(),
-                opt=opt.state_dict(),
-                sched=sched.state_dict(),
-                step=step,
-                elapsed=time.time() - t0,
-                best=best,
-                config=json.loads(json.dumps(asdict(cfg))),
-            )
-            atomic_replace(run / "state.pt", lambda tmp: torch.save(st, tmp))
+            train_stats = {f"train_{k}": v for k, v in stats.items()}
+            m = validate(dyn, vqvae, tok, val, cfg.val_pairs)
+            metrics = run.log(train_loss=loss.item(), lr=sched.get_last_lr()[0], **train_stats, **m)
+            if run.improved(-metrics["val_loss"]):
+                save_dynamics(run.dir / "best.pt", dyn, tok, vqvae, run.card(metrics=metrics, data=data_card))
+        run.save_last(dyn, asdict(dcfg), opt, sched)
     bar.close()
     return metrics
 

@@ -5,7 +5,7 @@
 # %% ../nbs/03_train_vqvae.ipynb #c003
 from __future__ import annotations
 import hashlib, json, math, os, shutil, time, warnings
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,6 +16,7 @@ from neural_enduro.vqvae import (
     LatentActionVQVAE,
     VQVAEConfig,
     CONFIGS,
+    make_vqvae,
     codebook_stats,
     evaluate_pairs,
     val_grid,
@@ -24,9 +25,10 @@ from neural_enduro.vqvae import (
 )
 from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8, run_card
 from .core import publish_checkpoint
+from .training import TrainConfig, TrainRun, spread, warmup_cosine
 
 # %% auto #0
-__all__ = ['FramePairs', 'tiny_data', 'train_vqvae', 'publish']
+__all__ = ['FramePairs', 'tiny_data', 'VQVAETrainConfig', 'data_summary', 'train_vqvae', 'publish']
 
 
 # %% ../nbs/03_train_vqvae.ipynb #c005
@@ -140,165 +142,101 @@ def tiny_data(run: Path, data_dirs=None, max_episode_steps: int = 80, shard_len:
     return [run / "data"]
 
 
-def _save_state(path, model, opt, step, elapsed, params, best):
-    save_checkpoint(
-        path,
-        "vqvae",
-        asdict(model.cfg),
-        model,
-        card=dict(step=step, train_seconds=round(elapsed, 1)),
-        optimizer=opt.state_dict(),
-        step=step,
-        elapsed=elapsed,
-        params=params,
-        best=best,
+@dataclass
+class VQVAETrainConfig(TrainConfig):
+    "A world-model run: `TrainConfig`, the model's config and the fine-tuning settings against drift."
+
+    run_dir: str = "runs/vqvae_tiny"
+    config: str = "default"  # "default" (ours) or "seed"
+    overrides: dict | None = None  # config fields to change, e.g. {"codebook_size": 4096}
+    init_from: str | None = None  # start from this checkpoint's weights and config (fine-tuning)
+    train_encoder: bool = True  # False: freeze the encoder, so the codes (and predictors trained on them) stay valid
+    self_rollout: int = 0  # K > 0: start batches from the decoder's own outputs after 0..K open-loop steps
+    drift_horizon: int = 15  # steps of the validation free run (`free_run_psnr`)
+    NON_NEGATIVE = ("self_rollout",)
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.config not in CONFIGS:
+            raise ValueError(f"unknown config {self.config!r}; choose from {', '.join(CONFIGS)}")
+
+
+def data_summary(data_dirs, train: FramePairs, val: FramePairs, val_pairs: int) -> dict:
+    "What a run trained and validated on, for its checkpoint card."
+    return dict(
+        dirs=[str(d) for d in data_dirs],
+        train_frames=len(train.frames),
+        train_pairs=len(train),
+        train_episodes=len(train.episodes),
+        val_pairs=val_pairs,
+        val_episodes=len(val.episodes),
     )
 
 
-def train_vqvae(
-    run_dir="runs/vqvae_tiny",
-    data_dirs=None,
-    config="default",
-    steps=30,
-    batch_size=8,
-    lr=1e-3,
-    max_frames=None,
-    val_pairs=64,
-    eval_every=15,
-    ckpt_every=15,
-    resume=True,
-    seed=0,
-    threads=None,
-    progress=True,
-    overrides: dict | None = None,
-    frames_dir=None,
-    init_from=None,
-    train_encoder: bool = True,
-    self_rollout: int = 0,
-    drift_horizon: int = 15,
-) -> dict:
-    """Train (or resume) a `LatentActionVQVAE` run in `run_dir`; returns the final validation metrics. `frames_dir`:
-    keep the training frames in a memory-mapped cache there (see `FramePairs`) instead of RAM.
+def _drift_windows(val: FramePairs, horizon: int, n: int = 32):
+    "`n` validation windows of `horizon + 1` frames spread over the episodes (None where none is long enough)."
+    vw = torch.nonzero(val.history >= horizon + 1)[:, 0]
+    return val.window(vw[spread(len(vw), n)], horizon - 1) if len(vw) else None
+
+
+def train_vqvae(cfg: VQVAETrainConfig, progress: bool = True) -> dict:
+    """Train (or resume) a `LatentActionVQVAE` run in `cfg.run_dir`; returns the last validation metrics.
 
     Against drift: `init_from` starts from a checkpoint's weights (and config); `train_encoder=False` freezes the
     encoder, so the codes, and every predictor trained on them, stay valid; `self_rollout=K` makes each batch start
     the decoder from its own outputs after k ~ U{0..K} open-loop steps (`free_run`) instead of the real frames t-1, t.
     Validation then also logs `free_run_psnr`: the decoder's drift over `drift_horizon` steps with the true codes."""
-    params = {k: v for k, v in locals().items()}
-    params = json.loads(json.dumps(params, default=str))  # plain values only: checkpoints load with weights_only
-    for k in ("steps", "batch_size", "eval_every", "ckpt_every", "val_pairs"):
-        if not isinstance(params[k], int) or params[k] <= 0:
-            raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
-    if config not in CONFIGS:
-        raise ValueError(f"unknown config {config!r}; choose from {', '.join(CONFIGS)}")
-    if not isinstance(self_rollout, int) or self_rollout < 0:
-        raise ValueError(f"self_rollout must be an integer >= 0, got {self_rollout!r}")
-    if threads:
-        torch.set_num_threads(threads)
-    run = Path(run_dir)
-    run.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    data_dirs = tiny_data(run, data_dirs)
-    train = FramePairs(data_dirs, "train", max_frames, progress, frames_dir)
-    val = FramePairs(data_dirs, "val", None, progress, frames_dir)
-    vi = torch.from_numpy(np.linspace(0, len(val) - 1, min(val_pairs, len(val))).round().astype(np.int64))
+    run = TrainRun(cfg, "vqvae")
+    data_dirs = tiny_data(run.dir, cfg.data_dirs)
+    train = FramePairs(data_dirs, "train", cfg.max_frames, progress, cfg.frames_dir)
+    val = FramePairs(data_dirs, "val", None, progress, cfg.frames_dir)
+    vi = spread(len(val), cfg.val_pairs)
     vfp, vf0, vf1 = val.triples(vi)
-    vw = torch.nonzero(val.history >= drift_horizon + 1)[:, 0]  # validation windows for the drift figure
-    vwin = (
-        val.window(vw[torch.linspace(0, len(vw) - 1, min(32, len(vw))).round().long()], drift_horizon - 1)
-        if len(vw)
-        else None
-    )
-    init = read_checkpoint(init_from, "vqvae") if init_from else None
-    cfg = VQVAEConfig(**init["config"]) if init else CONFIGS[config]()
-    for k, v in (overrides or {}).items():
-        if not hasattr(cfg, k):
-            raise ValueError(f"unknown config field {k!r} in overrides")
-        setattr(cfg, k, v)
-    model = LatentActionVQVAE(VQVAEConfig(**asdict(cfg)))
-    if init:
-        load_state_strict(model, init["state_dict"], init_from)
-    if not train_encoder:
+    vwin = _drift_windows(val, cfg.drift_horizon)
+    model = make_vqvae(cfg.config, cfg.overrides, cfg.init_from)
+    if not cfg.train_encoder:
         model.encoder.requires_grad_(False)
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=1e-4)
-    eligible = torch.nonzero(train.history >= self_rollout + 1)[:, 0] if self_rollout else None
-    step, elapsed, best = 0, 0.0, -1.0
-    if resume and (run / "last.pt").exists():
-        ck = read_checkpoint(run / "last.pt", "vqvae")
-        load_state_strict(model, ck["state_dict"], run / "last.pt")
-        opt.load_state_dict(ck["optimizer"])
-        step, elapsed, best = ck["step"], ck["elapsed"], ck.get("best", -1.0)
-        rng = np.random.default_rng(seed + step)
-        print(f"resumed {run / 'last.pt'} at step {step} ({elapsed / 60:.1f} min trained)")
-    data_card = dict(
-        dirs=[str(d) for d in data_dirs],
-        train_frames=len(train.frames),
-        train_pairs=len(train),
-        train_episodes=len(train.episodes),
-        val_pairs=len(vi),
-        val_episodes=len(val.episodes),
-    )
-    warm = min(200, steps // 10 + 1)
-    lr_at = lambda s: lr * min(1, (s + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
-    metrics, t_last = {}, time.time()
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=1e-4)
+    sched = warmup_cosine(opt, cfg.steps, cfg.warmup or min(200, cfg.steps // 10 + 1))
+    rng = run.resume(model, opt, sched)
+    K = cfg.self_rollout
+    eligible = torch.nonzero(train.history >= K + 1)[:, 0] if K else None
+    data_card = data_summary(data_dirs, train, val, len(vi))
 
     def validate():
-        return dict(
-            **evaluate_pairs(model, vf0, vf1, f_prev=vfp),
-            **({} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}),
-        )
+        drift = {} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}
+        return dict(**evaluate_pairs(model, vf0, vf1, f_prev=vfp), **drift)
 
-    if init and step == 0:  # a fine-tune logs where it starts
-        with open(run / "metrics.jsonl", "a") as f:
-            f.write(json.dumps(dict(step=0, train_seconds=0.0, **validate())) + "\n")
-    bar = tqdm(total=steps, initial=step, desc=f"train {config}", disable=not progress, mininterval=2)
-    while step < steps:
+    if cfg.init_from and run.step == 0:  # a fine-tune logs where it starts
+        run.log(**validate())
+    bar = run.bar(f"train {cfg.config}", progress)
+    metrics = {}
+    while not run.done:
         model.train()
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step)
-        k = int(rng.integers(0, self_rollout + 1)) if self_rollout else 0
+        k = int(rng.integers(0, K + 1)) if K else 0
         if k == 0:
-            fp, f0, f1 = train.triples(torch.from_numpy(rng.integers(0, len(train), batch_size)))
+            fp, f0, f1 = train.triples(torch.from_numpy(rng.integers(0, len(train), cfg.batch_size)))
             out = model(f0, f1, fp)
         else:  # frames t-k-1 ... t+1; the decoder starts from its own versions of t-1, t after k open-loop steps
-            win = train.window(eligible[torch.from_numpy(rng.integers(0, len(eligible), batch_size))], k)
+            win = train.window(eligible[torch.from_numpy(rng.integers(0, len(eligible), cfg.batch_size))], k)
             ctx = torch.cat([win[:, :2], free_run(model, win[:, :-1])], 1)
             out = model(win[:, -2], win[:, -1], win[:, -3], context=(ctx[:, -2], ctx[:, -1]))
         opt.zero_grad(set_to_none=True)
         out["loss"].backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        step += 1
-        now = time.time()
-        elapsed += now - t_last
-        t_last = now
+        sched.step()
         bar.update(1)
         bar.set_postfix(mse=f"{out['mse'].item():.2e}", ppl=f"{out['perplexity'].item():.0f}", refresh=False)
-        if step % eval_every == 0 or step == steps:
-            metrics = dict(
-                step=step, train_seconds=round(elapsed, 1), lr=lr_at(step), train_mse=out["mse"].item(), **validate()
-            )
-            with open(run / "metrics.jsonl", "a") as f:
-                f.write(json.dumps(metrics) + "\n")
-            if metrics["recon_psnr"] > best:
-                best = metrics["recon_psnr"]
-                save_checkpoint(
-                    run / "best.pt",
-                    "vqvae",
-                    asdict(model.cfg),
-                    model,
-                    card=run_card(step, elapsed, metrics=metrics, data=data_card, train=params),
-                )
-            val_grid(model, vf0, vf1, run / "val_grid.png", f_prev=vfp)
-            t_last = time.time()
-        if step % ckpt_every == 0 or step == steps:
-            _save_state(run / "last.pt", model, opt, step, elapsed, params, best)
-            t_last = time.time()
+        if run.tick():
+            metrics = run.log(lr=sched.get_last_lr()[0], train_mse=out["mse"].item(), **validate())
+            if run.improved(metrics["recon_psnr"]):
+                card = run.card(metrics=metrics, data=data_card)
+                save_checkpoint(run.dir / "best.pt", "vqvae", asdict(model.cfg), model, card=card)
+            val_grid(model, vf0, vf1, run.dir / "val_grid.png", f_prev=vfp)
+        run.save_last(model, asdict(model.cfg), opt, sched)
     bar.close()
-    return dict(metrics or {}, best_recon_psnr=best, run_dir=str(run))
+    return dict(metrics, best_recon_psnr=run.best, run_dir=str(run.dir))
 
 
 # %% ../nbs/03_train_vqvae.ipynb #c011

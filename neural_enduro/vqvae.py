@@ -25,6 +25,7 @@ __all__ = [
     'SeedEncoder',
     'SeedDecoder',
     'LatentActionVQVAE',
+    'make_vqvae',
     'load_vqvae',
     'codebook_stats',
     'evaluate_pairs',
@@ -397,6 +398,20 @@ class LatentActionVQVAE(nn.Module):
 
 
 # %% ../nbs/02_vqvae.ipynb #c022
+def make_vqvae(config: str = "default", overrides: dict | None = None, init_from=None) -> LatentActionVQVAE:
+    """A new `LatentActionVQVAE` of a named config (`CONFIGS`), or with the config and weights of the checkpoint
+    `init_from` (fine-tuning); `overrides` changes config fields."""
+    if config not in CONFIGS:
+        raise ValueError(f"unknown config {config!r}; choose from {', '.join(CONFIGS)}")
+    init = read_checkpoint(init_from, "vqvae") if init_from else None
+    cfg = asdict(VQVAEConfig(**init["config"]) if init else CONFIGS[config]())
+    for k in overrides or {}:
+        if k not in cfg:
+            raise ValueError(f"unknown config field {k!r} in overrides")
+    model = LatentActionVQVAE(VQVAEConfig(**{**cfg, **(overrides or {})}))
+    return load_state_strict(model, init["state_dict"], init_from) if init else model
+
+
 def load_vqvae(path) -> LatentActionVQVAE:
     """A `LatentActionVQVAE` from a checkpoint, loaded strictly and safely, in eval mode, its weights channels-last
     (the memory layout in which this CPU's convolutions run fastest at batch 1: the same numbers, a quicker step)."""
