@@ -227,12 +227,13 @@ publish-dqn: install  ## publish the DQN's best checkpoint with a fresh evaluati
 	$(BIN)/python -c "from neural_enduro.agent import publish_agent; print(publish_agent('runs/dqn', 'checkpoints/enduro/agent.pt', seed=$(AGENT_SEED), overwrite=True))"
 
 # The same pipeline on another ALE game at CPU scale, e.g. `make game GAME=Breakout ROM=breakout`: random play,
-# a world model, the action+state predictor (fp16 weights, to keep checkpoints/ under 40 MB), a spec of held-out
-# episodes and its evaluation (about 25 minutes on 2 cores).
+# a world model, the action+state predictor (fp16 weights, to keep checkpoints/ under 40 MB), the token renderer
+# (dim 32, 800 steps, one thread), a spec of held-out episodes and both renderers' figures on it (data/eval/results).
 GAME ?= Breakout
 ROM ?= breakout
+GAME_TOKENS := -y "overrides: {dim: 32, steps: 800, eval_every: 200, ckpt_every: 100, threads: 1, max_frames: null}"
 game: install  ## the pipeline on another ALE game, e.g. make game GAME=Breakout ROM=breakout
-	@mkdir -p runs/vqvae_$(ROM) runs/pred_state_$(ROM) runs/eval
+	@mkdir -p runs/vqvae_$(ROM) runs/pred_state_$(ROM) runs/tokens_$(ROM) data/eval/results
 	test -f data/episodes/$(ROM)_random/index.json || $(BIN)/neural-enduro collect --policy random --game $(GAME) \
 	  --steps 40000 --out data/episodes/$(ROM)_random --seed 2000
 	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_$(ROM)/train.ipynb -p run_dir runs/vqvae_$(ROM) -p steps 2000 -p batch_size 32 \
@@ -242,9 +243,13 @@ game: install  ## the pipeline on another ALE game, e.g. make game GAME=Breakout
 	  -p vqvae_path checkpoints/$(ROM)/vqvae.pt -p steps 1500 -p batch_size 64 -p val_pairs 512 -p eval_every 500 \
 	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/$(ROM)_random]" \
 	  -p publish_to checkpoints/$(ROM)/predictor_state.pt -p publish_half True
+	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_$(ROM)/train.ipynb -p run_dir runs/tokens_$(ROM) \
+	  -p vqvae checkpoints/$(ROM)/vqvae.pt -y "data_dirs: [data/episodes/$(ROM)_random]" $(GAME_TOKENS) \
+	  -p publish_to checkpoints/$(ROM)
 	$(BIN)/python -c "import json; from neural_enduro.evaluate import make_spec; \
 	  json.dump(make_spec(['data/episodes/$(ROM)_random'], max_episodes_per_dir=4), open('data/eval/$(ROM)_val_spec.json', 'w'))"
-	$(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --json | tee runs/eval/$(ROM).json
+	for r in tokens pixel; do OMP_NUM_THREADS=1 $(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --renderer $$r \
+	  --json --filmstrip data/figures/$(ROM)_val_spec_$${r}_filmstrip.png > data/eval/results/$(ROM)_val_spec_$$r.json & done; wait
 
 # The latent analysis (nbs/10_analysis) on the full recordings; figures and summary.json land in runs/analysis/.
 analysis: install  ## the latent analysis on the full recordings into runs/analysis/

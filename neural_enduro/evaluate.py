@@ -559,10 +559,14 @@ def _figure(res: dict, key, sub) -> str:
     return " / ".join("-" if x is None else f"{x:.2f}" if isinstance(x, float) else str(x) for x in vals)
 
 
-def results_table(results: dict) -> str:
-    "A markdown table of `evaluate` JSONs `{column name: result}`, one row per `RESULT_ROWS` figure."
+def results_table(results: dict, horizons=("300", "1000")) -> str:
+    """A markdown table of `evaluate` JSONs `{column name: result}`, one row per `RESULT_ROWS` figure; the realism
+    rows at `horizons` (games with short held-out episodes have no real frames at 300 or 1,000 steps)."""
     head = "| figure | " + " | ".join(results) + " | target |"
     rows = [head, "|" + " --- |" * (len(results) + 2)]
+    at = " / ".join(f"@{h}" for h in horizons)
     for label, (key, sub), target in RESULT_ROWS:
+        if key in ("realism_nn_gap_db", "realism_edge_ratio"):
+            label, sub = label.replace("@300 / @1000", at), horizons
         rows.append(f"| {label} | " + " | ".join(_figure(r, key, sub) for r in results.values()) + f" | {target} |")
     return "\n".join(rows)
