@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-all evaluate train-dqn publish-dqn game analysis probe-vqvae probe-context
+.PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-cpu train-all games evaluate train-dqn publish-dqn game analysis probe-vqvae probe-context
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -139,9 +139,11 @@ train-predictors: install  ## train the action+state and action-only predictors 
 # Last, the action+state predictor is fine-tuned on the CPU with half of each batch held-action pairs made with the new
 # codes (runs/holds_joint, made first when missing: about 7 minutes) and the cells where the action changes the codes
 # weighted 11x (contrast_weight 10; nbs/04_predictors).
+# JOINT_DEVICE=cpu runs the joint stage on this CPU (far slower).
+JOINT_DEVICE ?= cuda
 JOINT = $(PM) nbs/04b_joint.ipynb runs/$(1)/train.ipynb -p run_dir runs/$(1) -p batch_size 128 -p max_frames 28000 \
-  -p val_max_frames 4000 -p val_pairs 1024 -p eval_every 1000 -p ckpt_every 500 -p frames_dir runs/frames -p device cuda $(MIX)
-train-joint-gpu: install  ## optional GPU stage: the world model and action+state predictor trained together
+  -p val_max_frames 4000 -p val_pairs 1024 -p eval_every 1000 -p ckpt_every 500 -p frames_dir runs/frames -p device $(JOINT_DEVICE) $(MIX)
+train-joint-gpu: install  ## the GPU stage: the world model and action+state predictor trained together (JOINT_DEVICE=cpu: here)
 	@mkdir -p runs/joint_w3 runs/joint_c7
 	$(call JOINT,joint_w3) -p steps 4968 -p lr 0.0002 -p rate 0.0003 -y "rate_ramp: [0.0, 0.3]" \
 	  -p init_vqvae runs/vqvae_selfroll2/best.pt -p init_predictor runs/pred_state_hold/best.pt
@@ -191,7 +193,15 @@ train-tokens: install  ## train the token renderer on the shipped latent-action 
 	@mkdir -p runs/tokens
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens/train.ipynb -p run_dir runs/tokens $(TOKENS) -p publish_to checkpoints/enduro
 
-train-all: data train-vqvae train-predictors train-seed train-tokens  ## record the data, train the CPU models, the seed design and the token renderer
+# The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
+# the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the token renderer, the other games.
+# The DQN (make train-dqn, publish-dqn) is separate: it only records data.
+train-cpu: data train-vqvae train-predictors train-seed train-tokens  ## the CPU-only set: world model, predictors, seed design, token renderer
+train-all: data train-vqvae train-predictors train-seed train-joint-gpu train-joint train-tokens games  ## rebuild the shipped set (the joint stage on a GPU)
+
+games:  ## the other games with shipped checkpoints: Breakout and UpNDown (make game each)
+	$(MAKE) game GAME=Breakout ROM=breakout
+	$(MAKE) game GAME=UpNDown ROM=up_n_down
 
 # The results table of the README and nbs/07_evaluate: the shipped set on the held-out specs, with the token renderer
 # and with the pixel decoder (the same latent-action model and predictors), JSON into data/eval/results/ and filmstrips
