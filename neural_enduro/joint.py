@@ -4,24 +4,21 @@
 
 # %% ../nbs/04b_joint.ipynb #j003
 from __future__ import annotations
-import json, math, os, queue, threading, time
+import json, os, queue, threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tqdm.auto import tqdm
 from .data import load_index
 from neural_enduro.vqvae import (
     LatentActionVQVAE,
-    VQVAEConfig,
-    CONFIGS,
     FiniteScalarQuantizer,
     load_vqvae,
     make_vqvae,
     codebook_stats,
 )
-from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, run_card
+from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr
 from .core import publish_checkpoint, refuse_overwrite
 from .training import TrainConfig, TrainRun, spread, warmup_cosine
 from .train_vqvae import FramePairs, data_summary, tiny_data
@@ -29,7 +26,6 @@ from .predictors import ActionStateToLatent, load_predictor, _cfg
 
 # %% auto #0
 __all__ = ['soft_code_logprobs', 'joint_batch', 'evaluate_joint', 'JointTrainConfig', 'train_joint', 'publish_joint']
-
 
 # %% ../nbs/04b_joint.ipynb #j006
 def soft_code_logprobs(vq: FiniteScalarQuantizer, z: torch.Tensor, temp: float = 0.5) -> torch.Tensor:
@@ -48,7 +44,6 @@ def soft_code_logprobs(vq: FiniteScalarQuantizer, z: torch.Tensor, temp: float =
         ld = F.log_softmax(-((zb[:, d, None] - lv[None, :, None, None]) ** 2) / temp, 1)  # (B, L_d, h, w)
         out = out + ld[:, digits[:, d]]
     return out
-
 
 # %% ../nbs/04b_joint.ipynb #j010
 def joint_batch(fp: FramePairs, i: torch.Tensor, n_actions: int):
@@ -103,7 +98,6 @@ def evaluate_joint(
         token_acc=hit / (len(idx) * vqvae.cfg.n_codes),
         **codebook_stats(np.concatenate(codes), vqvae.cfg.codebook_size),
     )
-
 
 # %% ../nbs/04b_joint.ipynb #j012
 def _batches(fp, n_actions, batch_size, rng, pin: bool, depth: int = 3):
@@ -223,7 +217,6 @@ def train_joint(cfg: JointTrainConfig, progress: bool = True) -> dict:
         run.save_last(vqvae, asdict(vqvae.cfg), opt, sched, predictor=net)
     bar.close()
     return dict(metrics, best_pred_psnr=run.best, run_dir=str(run.dir))
-
 
 # %% ../nbs/04b_joint.ipynb #j014
 def publish_joint(run_dir, dest_dir, overwrite: bool = False, note: str = "", half: bool = False) -> dict:

@@ -17,22 +17,9 @@ from .core import load_state_strict, read_checkpoint, save_checkpoint, to_u8
 from .vqvae import LatentActionVQVAE, load_vqvae
 
 # %% auto #0
-__all__ = [
-    'RENDERERS',
-    'PatchTokenizer',
-    'fit_tokenizer',
-    'TokenDynamicsConfig',
-    'TokenDynamics',
-    'sample_tokens',
-    'TokenWorldModel',
-    'model_hash',
-    'save_tokenizer',
-    'load_tokenizer',
-    'save_dynamics',
-    'load_token_world_model',
-    'load_world_model',
-]
-
+__all__ = ['RENDERERS', 'PatchTokenizer', 'fit_tokenizer', 'TokenDynamicsConfig', 'TokenDynamics', 'sample_tokens',
+           'TokenWorldModel', 'model_hash', 'save_tokenizer', 'load_tokenizer', 'save_dynamics',
+           'load_token_world_model', 'load_world_model']
 
 # %% ../nbs/02b_tokens.ipynb #t006
 class PatchTokenizer(nn.Module):
@@ -100,7 +87,6 @@ class PatchTokenizer(nn.Module):
         x = self.patches[t.reshape(len(t), -1)].reshape(len(t), gh, gw, p, p).permute(0, 1, 3, 2, 4)
         return x.reshape(len(t), gh * p, gw * p)[:, : self.frame_shape[0], : self.frame_shape[1]]
 
-
 # %% ../nbs/02b_tokens.ipynb #t007
 @torch.no_grad()
 def fit_tokenizer(
@@ -139,7 +125,6 @@ def fit_tokenizer(
     medoid = d.argmin(0)
     tok.patches.copy_(torch.where(empty[:, None], c.round(), x[medoid]).clamp(0, 255).to(torch.uint8))
     return tok
-
 
 # %% ../nbs/02b_tokens.ipynb #t011
 @dataclass
@@ -215,7 +200,6 @@ class TokenDynamics(nn.Module):
         y0 = self.up0(torch.cat([F.interpolate(y1, size=x0.shape[-2:]), x0], 1))
         return self.out(y0)
 
-
 # %% ../nbs/02b_tokens.ipynb #t014
 def sample_tokens(logits: torch.Tensor, temperature: float = 0.0, generator=None, min_p: float = 0.0) -> torch.Tensor:
     """Token grids `(B, gh, gw)` from logits `(B, V, gh, gw)`: argmax at temperature 0, else sampled, among the
@@ -288,7 +272,6 @@ class TokenWorldModel(nn.Module):
         return self.tokenizer.decode(self.next_tokens(f0, codes, f_prev)).float() / 255
 
     decode_idx_raw = decode
-
 
 # %% ../nbs/02b_tokens.ipynb #t016
 def model_hash(model: nn.Module) -> str:

@@ -5,7 +5,6 @@
 # %% ../nbs/04c_train_tokens.ipynb #x003
 from __future__ import annotations
 import json
-import math
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -34,16 +33,7 @@ from neural_enduro.tokens import (
 from .vqvae import load_vqvae
 
 # %% auto #0
-__all__ = [
-    'TokenTrainConfig',
-    'TokenPairs',
-    'token_loss',
-    'corrupt_tokens',
-    'validate',
-    'train_tokens',
-    'publish_tokens',
-]
-
+__all__ = ['TokenTrainConfig', 'TokenPairs', 'token_loss', 'corrupt_tokens', 'validate', 'train_tokens', 'publish_tokens']
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -83,7 +73,6 @@ class TokenTrainConfig(TrainConfig):
         if not 0 <= self.corrupt < 1 or self.changed_weight < 1:
             raise ValueError(f"need 0 <= corrupt < 1, changed_weight >= 1; got {self.corrupt}, {self.changed_weight}")
 
-
 # %% ../nbs/04c_train_tokens.ipynb #x007
 class TokenPairs:
     "Token grids and latent-action codes of the `split` transitions of recordings (cached in `cache_dir`)."
@@ -122,7 +111,6 @@ class TokenPairs:
             has_next=self.has_next[i],
         )
 
-
 # %% ../nbs/04c_train_tokens.ipynb #x009
 def token_loss(logits, target, cur, changed_weight: float = 1.0, mask=None) -> tuple[torch.Tensor, dict]:
     "Weighted cross-entropy of `logits` `(B, V, h, w)` against `target` `(B, h, w)`; `cur` marks what changed."
@@ -148,7 +136,6 @@ def corrupt_tokens(tok: torch.Tensor, share: float, vocab: int, generator=None) 
         return tok
     m = torch.rand(tok.shape, generator=generator) < share
     return torch.where(m, torch.randint(0, vocab, tok.shape, generator=generator), tok)
-
 
 # %% ../nbs/04c_train_tokens.ipynb #x011
 def _hint(vqvae, tok, prev, cur, codes):
@@ -261,7 +248,6 @@ def _tokenizer(cfg: TokenTrainConfig, progress=True) -> PatchTokenizer:
         path, tok, dict(fit_seconds=round(time.time() - t0, 1), frames=cfg.kmeans_frames, data_dirs=cfg.data_dirs)
     )
     return tok
-
 
 # %% ../nbs/04c_train_tokens.ipynb #x013
 def publish_tokens(

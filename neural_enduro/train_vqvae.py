@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_train_vqvae.ipynb #c003
 from __future__ import annotations
-import hashlib, json, math, os, shutil, time, warnings
+import hashlib, json, os, shutil, warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 import numpy as np
@@ -23,13 +23,12 @@ from neural_enduro.vqvae import (
     free_run,
     free_run_psnr,
 )
-from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8, run_card
+from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8
 from .core import publish_checkpoint
 from .training import TrainConfig, TrainRun, spread, warmup_cosine
 
 # %% auto #0
 __all__ = ['FramePairs', 'tiny_data', 'VQVAETrainConfig', 'data_summary', 'train_vqvae', 'publish']
-
 
 # %% ../nbs/03_train_vqvae.ipynb #c005
 class FramePairs:
@@ -123,7 +122,6 @@ class FramePairs:
         if (self.history[i] < k + 1).any():
             raise ValueError(f"a window of {k + 3} frames reaches before its episode's start")
         return self.frames[self.starts[i][:, None] + torch.arange(-k - 1, 2)]
-
 
 # %% ../nbs/03_train_vqvae.ipynb #c009
 def tiny_data(run: Path, data_dirs=None, max_episode_steps: int = 80, shard_len: int = 40) -> list:
@@ -237,7 +235,6 @@ def train_vqvae(cfg: VQVAETrainConfig, progress: bool = True) -> dict:
         run.save_last(model, asdict(model.cfg), opt, sched)
     bar.close()
     return dict(metrics, best_recon_psnr=run.best, run_dir=str(run.dir))
-
 
 # %% ../nbs/03_train_vqvae.ipynb #c011
 def publish(
