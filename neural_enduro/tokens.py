@@ -208,13 +208,20 @@ def sample_tokens(logits: torch.Tensor, temperature: float = 0.0, generator=None
     if temperature <= 0:
         return logits.argmax(1)
     B, V, h, w = logits.shape
-    x = logits.float().permute(0, 2, 3, 1).reshape(-1, V)
-    p = torch.softmax(x if temperature == 1 else x / temperature, -1)
-    if min_p > 0:
-        p = p * (p >= min_p * p.max(-1, keepdim=True).values)
-    cdf = p.cumsum(-1)
-    u = torch.rand(len(cdf), 1, generator=generator) * cdf[:, -1:]  # inverse-CDF draw: far cheaper than multinomial
-    return torch.searchsorted(cdf, u).clamp(max=V - 1).reshape(B, h, w)
+    x = logits.float().reshape(B, V, h * w)
+    x = x if temperature == 1 else x / temperature
+    top, out = x.max(1)
+    u = torch.rand(B * h * w, 1, generator=generator)  # one draw per cell, used or not: the same stream either way
+    # only cells with a second token above the min-p cut draw; the others keep their most likely token
+    draw = (x >= (top + math.log(min_p))[:, None]).sum(1) > 1 if min_p > 0 else torch.ones_like(top, dtype=torch.bool)
+    b, cell = draw.nonzero(as_tuple=True)
+    if len(b):
+        p = (x[b, :, cell] - top[b, cell, None]).exp()  # unnormalised: each cell's most likely token weighs 1
+        p = p * (p >= min_p)
+        cdf = p.cumsum(-1)
+        pick = torch.searchsorted(cdf, u[b * h * w + cell] * cdf[:, -1:])  # inverse-CDF draw: cheaper than multinomial
+        out[b, cell] = pick[:, 0].clamp(max=V - 1)
+    return out.reshape(B, h, w)
 
 
 class TokenWorldModel(nn.Module):
@@ -246,7 +253,7 @@ class TokenWorldModel(nn.Module):
         f0 = u8(torch.as_tensor(f0))
         f_prev = f0 if f_prev is None else u8(torch.as_tensor(f_prev))
         hint = [self.vqvae.decode(f0, codes, f_prev)] if self.dynamics.cfg.hint else []
-        logits = self._dynamics(self.tokenizer.encode(f_prev), self.tokenizer.encode(f0), codes, *hint)
+        logits = self._dynamics(self._encode(f_prev), self._encode(f0), codes, *hint)
         t = self.dynamics.cfg.temperature if temperature is None else temperature
         return sample_tokens(logits, t, self.generator, self.dynamics.cfg.min_p)
 
@@ -262,6 +269,14 @@ class TokenWorldModel(nn.Module):
         hint = [torch.rand(1, *self.cfg.frame_shape, generator=g)] if self.dynamics.cfg.hint else []
         self._play = traced(self.dynamics, "forward", t[0], t[1], c, *hint, atol=1e-3)
         return self
+
+    def _encode(self, frames) -> torch.Tensor:
+        """`tokenizer.encode`, remembering the last frames it encoded (a copy, compared pixel for pixel): in play,
+        step t's frame is step t+1's previous frame, so each frame is encoded once."""
+        last = getattr(self, "_last", None)
+        if last is None or last[0].shape != frames.shape or not torch.equal(last[0], frames):
+            self._last = (frames.clone(), self.tokenizer.encode(frames))
+        return self._last[1]
 
     def _dynamics(self, *args):
         play = getattr(self, "_play", None)

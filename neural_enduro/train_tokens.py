@@ -5,6 +5,7 @@
 # %% ../nbs/04c_train_tokens.ipynb #x003
 from __future__ import annotations
 import json
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -60,6 +61,7 @@ class TokenTrainConfig(TrainConfig):
     corrupt: float = 0.1  # share of context tokens replaced by random tokens
     changed_weight: float = 5.0  # loss weight of tokens that change from t to t+1
     own_rollout: bool = True  # also train one step from the model's own sampled tokens
+    init_from: str | None = None  # start from this dynamics checkpoint (its dim, hint and the tokenizer beside it)
     val_pairs: int = 512
     eval_every: int = 500
     ckpt_every: int = 200
@@ -197,6 +199,8 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
         temperature=cfg.temperature,
     )
     dyn = TokenDynamics(dcfg)
+    if cfg.init_from and run.step == 0:
+        _init_dynamics(dyn, cfg.init_from, tok)
     opt = torch.optim.AdamW(dyn.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.SequentialLR(
         opt,
@@ -235,9 +239,17 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
 
 
 def _tokenizer(cfg: TokenTrainConfig, progress=True) -> PatchTokenizer:
-    "The run's tokenizer: fitted once on training frames (every recording), then read back from `tokenizer.pt`."
+    """The run's tokenizer: fitted once on training frames (every recording), or the one beside `init_from`, then
+    read back from `tokenizer.pt`."""
     path = Path(cfg.run_dir) / "tokenizer.pt"
     if path.exists():
+        return load_tokenizer(path)
+    if cfg.init_from:
+        src = Path(cfg.init_from).parent / "tokenizer.pt"
+        if not src.exists():
+            raise FileNotFoundError(f"init_from {cfg.init_from}: its tokenizer {src} is missing")
+        load_tokenizer(src)  # checks it
+        atomic_replace(path, lambda tmp: shutil.copyfile(src, tmp))
         return load_tokenizer(path)
     from neural_enduro.train_vqvae import FramePairs
 
@@ -248,6 +260,18 @@ def _tokenizer(cfg: TokenTrainConfig, progress=True) -> PatchTokenizer:
         path, tok, dict(fit_seconds=round(time.time() - t0, 1), frames=cfg.kmeans_frames, data_dirs=cfg.data_dirs)
     )
     return tok
+
+
+def _init_dynamics(dyn: TokenDynamics, path, tok: PatchTokenizer):
+    "Load a dynamics checkpoint's weights into `dyn` (a fine-tune): built alike, for the same tokenizer."
+    ck = read_checkpoint(path, "token_dynamics")
+    have, want = asdict(dyn.cfg), asdict(TokenDynamicsConfig(**ck["config"]))
+    differ = [k for k in have if k not in ("temperature", "min_p") and have[k] != want[k]]
+    if differ:
+        raise ValueError(f"init_from {path} was built with other {', '.join(differ)}: set them as it has them")
+    if ck.get("belongs_to", {}).get("tokenizer") != tok.fingerprint():
+        raise ValueError(f"init_from {path} was trained with another tokenizer than this run's")
+    load_state_strict(dyn, {k: v.float() for k, v in ck["state_dict"].items()}, path)
 
 # %% ../nbs/04c_train_tokens.ipynb #x013
 def publish_tokens(
