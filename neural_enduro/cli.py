@@ -85,15 +85,16 @@ def bench(
             "threads": __import__("torch").get_num_threads(),
         }
 
-    def simulator():  # as the game runs (traced models), and the same models eager; 3 alternating rounds of 200 steps
+    def simulator():  # as the game runs (traced), the same eager, the pixel renderer; 3 alternating rounds of 200 steps
         import numpy as np
         from neural_enduro.simulator import NeuralEnduro
 
         g = NeuralEnduro.from_checkpoints("Enduro")
         e = NeuralEnduro(g.vqvae, g.predictor, jit=False)
-        runs = {"simulator": [], "simulator_eager": []}
+        p = NeuralEnduro.from_checkpoints("Enduro", renderer="pixel")
+        runs = {"simulator": [], "simulator_eager": [], "simulator_pixel": []}
         for _ in range(3):
-            for k, sim in (("simulator", g), ("simulator_eager", e)):
+            for k, sim in zip(runs, (g, e, p)):
                 runs[k].append(sim.bench(n=200)["step_ms"])
         return {
             **{
