@@ -193,6 +193,7 @@ TOKENS_FT ?= -y "overrides: {dim: 48, steps: 3000, lr: 0.001, warmup: 100, eval_
 train-tokens: install  ## train the token renderer on the shipped latent-action codes and publish it
 	@mkdir -p runs/tokens runs/tokens_ft
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens/train.ipynb -p run_dir runs/tokens $(TOKENS)
+	cp -n runs/tokens/latents_*.npz runs/tokens/tokens_*.npy runs/tokens_ft/  # the same codes and tokens: not twice
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft/train.ipynb -p run_dir runs/tokens_ft $(TOKENS_FT) \
 	  -p publish_to checkpoints/enduro
 
