@@ -13,7 +13,8 @@ from .env import resolve_game, game_name
 
 # %% auto #0
 __all__ = ['REPO_ROOT', 'CHECKPOINTS_DIR', 'checkpoint_dir', 'atomic_replace', 'save_checkpoint', 'read_checkpoint',
-           'load_state_strict', 'psnr', 'to_u8', 'hardware', 'run_card', 'refuse_overwrite', 'publish_checkpoint']
+           'load_state_strict', 'psnr', 'to_u8', 'hardware', 'run_card', 'refuse_overwrite', 'publish_checkpoint',
+           'figures_table']
 
 # %% ../nbs/00a_core.ipynb #k005
 REPO_ROOT = Path(neural_enduro.__file__).resolve().parents[1]  # the checkout (editable install)
@@ -145,3 +146,24 @@ def publish_checkpoint(src, dest, model: nn.Module, ck: dict, overwrite=False, n
     )
     extra = {k: ck[k] for k in ("belongs_to",) if k in ck}
     return save_checkpoint(dest, ck["kind"], ck["config"], model, dict(full, **card), half, **extra)
+
+# %% ../nbs/00a_core.ipynb #k022
+def figures_table(path) -> str:
+    """A markdown table from a JSON file of measured figures: `columns`, `rows` (one cell per column) and
+    `measured_by` (the command that measures them, printed under the table). A relative path is in the repository."""
+    path = Path(path)
+    if not path.is_absolute():
+        path = REPO_ROOT / path
+    if not path.exists():
+        raise FileNotFoundError(f"no table of figures at {path}")
+    table = json.loads(path.read_text())
+    missing = sorted({"columns", "rows", "measured_by"} - set(table))
+    if missing:
+        raise ValueError(f"{path}: missing {missing}")
+    cols = table["columns"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + " --- |" * len(cols)]
+    for row in table["rows"]:
+        if len(row) != len(cols):
+            raise ValueError(f"{path}: row {row} has {len(row)} cells for {len(cols)} columns")
+        lines.append("| " + " | ".join(str(x) for x in row) + " |")
+    return "\n".join(lines + ["", f"Measured by: {table['measured_by']}."])
