@@ -6,18 +6,21 @@ STAMP := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-cpu train-all games evaluate train-dqn publish-dqn game analysis probe-vqvae probe-context
+.PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench
+.PHONY: data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-cpu train-all games
+.PHONY: evaluate train-dqn publish-dqn game analysis probe-vqvae probe-context
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
 
-install: $(STAMP) browser  ## create .venv and install the package (torch CPU build first) and Chromium where apt is available
+install: $(STAMP) browser  ## create .venv, install the package (CPU torch first) and Chromium where apt is
 
 # The play test drives the game in Debian's Chromium: installed with apt-get where it is available (as root).
 browser:  ## install Debian's Chromium for the play test when it is missing and apt-get is available
 	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || ! command -v apt-get >/dev/null 2>&1 \
 	 || { echo "installing Debian's chromium for the play test (log: /tmp/chromium-install.log)"; \
-	      (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/tmp/chromium-install.log 2>&1 \
+	      (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
+	         >/tmp/chromium-install.log 2>&1 \
 	      || echo "could not install chromium: see /tmp/chromium-install.log"; }
 
 check-browser:
@@ -52,11 +55,12 @@ readme: install  ## write README.md from nbs/index.ipynb
 	$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout --log-level=ERROR $(NBCONVERT_OPTS) > README.md
 
 check-readme: install  ## check that README.md matches nbs/index.ipynb
-	@$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout --log-level=ERROR $(NBCONVERT_OPTS) | diff - README.md \
+	@$(BIN)/jupyter nbconvert --to markdown nbs/index.ipynb --stdout --log-level=ERROR $(NBCONVERT_OPTS) \
+	 | diff - README.md \
 	 && echo "README.md matches nbs/index.ipynb" \
 	 || (echo "ERROR: README.md differs from nbs/index.ipynb: run 'make readme'"; exit 1)
 
-test: install check-browser check-sync check-readme  ## every test: notebooks (nbdev_test) and tests/ (incl. a real-browser play test)
+test: install check-browser check-sync check-readme  ## all tests: notebooks (nbdev_test), tests/ (a browser play test too)
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing   # 2 notebooks at once, 1 thread each: no oversubscription
 	$(BIN)/python -m pytest -q tests
 
@@ -84,11 +88,13 @@ bench: install  ## print speed figures (collect, decoder, simulator, DQN update,
 # tried from saved states of 5 train episodes per recording, runs/branches, made first: about 8 minutes), then 1,500
 # steps with a quarter of each batch from those and a quarter held-action pairs (every 64 steps each action held for 6
 # steps, runs/holds, made first: about 5 minutes).
-# lr 0.0005: at 0.001 the mix run diverged between steps 1,500 and 2,000 (train MSE x6, codes worth 0.05 dB, 89 codes used).
+# lr 0.0005: at 0.001 the world model's run diverges between steps 1,500 and 2,000 (train MSE x6, codes worth
+# 0.05 dB, 89 codes used).
 DATA := -y "data_dirs: [data/episodes/driver, data/episodes/random]"
 MIX := -y "data_dirs: [data/episodes/driver, data/episodes/random, data/episodes/dqn]"
 PM := $(BIN)/papermill --no-progress-bar -p smoke False   # the training notebooks' real runs (not their smoke test)
-RUNS := mkdir -p runs/vqvae_warp runs/vqvae_selfroll runs/vqvae_selfroll2 runs/vqvae_seed runs/pred_state_mix runs/pred_state_all runs/pred_state_branch runs/pred_state_hold runs/pred_action_mix runs/pred_action_seed
+RUNS := mkdir -p runs/vqvae_warp runs/vqvae_selfroll runs/vqvae_selfroll2 runs/vqvae_seed runs/pred_state_mix \
+  runs/pred_state_all runs/pred_state_branch runs/pred_state_hold runs/pred_action_mix runs/pred_action_seed
 data: install  ## record driver, random and DQN play into data/episodes/
 	$(BIN)/neural-enduro collect --policy driver --steps 200000 --out data/episodes/driver --seed 0
 	$(BIN)/neural-enduro collect --policy random --steps 60000 --out data/episodes/random --seed 1000
@@ -99,10 +105,12 @@ train-vqvae: install  ## train the CPU world model (3 stages) and publish it
 	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_warp/train.ipynb -p run_dir runs/vqvae_warp -p steps 4000 -p batch_size 32 \
 	  -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 2 -p frames_dir runs/frames $(MIX)
 	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_selfroll/train.ipynb -p run_dir runs/vqvae_selfroll -p steps 1000 \
-	  -p batch_size 16 -p lr 0.0002 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 1 -p frames_dir runs/frames $(MIX) \
+	  -p batch_size 16 -p lr 0.0002 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 1 \
+	  -p frames_dir runs/frames $(MIX) \
 	  -p init_from runs/vqvae_warp/best.pt -p train_encoder False -p self_rollout 4 -p drift_horizon 15
 	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_selfroll2/train.ipynb -p run_dir runs/vqvae_selfroll2 -p steps 500 \
-	  -p batch_size 16 -p lr 0.0001 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 1 -p frames_dir runs/frames $(MIX) \
+	  -p batch_size 16 -p lr 0.0001 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 1 \
+	  -p frames_dir runs/frames $(MIX) \
 	  -p init_from runs/vqvae_selfroll/best.pt -p train_encoder False -p self_rollout 12 -p drift_horizon 15 \
 	  -p publish_to checkpoints/enduro/vqvae.pt
 
@@ -140,8 +148,9 @@ train-predictors: install  ## train the action+state and action-only predictors 
 # JOINT_DEVICE=cpu runs the joint stage on this CPU (far slower).
 JOINT_DEVICE ?= cuda
 JOINT = $(PM) nbs/04b_joint.ipynb runs/$(1)/train.ipynb -p run_dir runs/$(1) -p batch_size 128 -p max_frames 28000 \
-  -p val_max_frames 4000 -p val_pairs 1024 -p eval_every 1000 -p ckpt_every 500 -p frames_dir runs/frames -p device $(JOINT_DEVICE) $(MIX)
-train-joint-gpu: install  ## the GPU stage: the world model and action+state predictor trained together (JOINT_DEVICE=cpu: here)
+  -p val_max_frames 4000 -p val_pairs 1024 -p eval_every 1000 -p ckpt_every 500 -p frames_dir runs/frames \
+  -p device $(JOINT_DEVICE) $(MIX)
+train-joint-gpu: install  ## GPU stage: world model and predictor trained together (JOINT_DEVICE=cpu: here)
 	@mkdir -p runs/joint_w3 runs/joint_c7
 	$(call JOINT,joint_w3) -p steps 4968 -p lr 0.0002 -p rate 0.0003 -y "rate_ramp: [0.0, 0.3]" \
 	  -p init_vqvae runs/vqvae_selfroll2/best.pt -p init_predictor runs/pred_state_hold/best.pt
@@ -149,26 +158,33 @@ train-joint-gpu: install  ## the GPU stage: the world model and action+state pre
 	  -p init_vqvae runs/joint_w3/best_vqvae.pt -p init_predictor runs/joint_w3/best_predictor.pt
 
 JOINT_RUN ?= runs/joint_c7
+JOINT_NOTE = $(JOINT_RUN)/best_vqvae.pt (nbs/04b_joint), then decoder-only drift fine-tunes: runs/joint_selfroll \
+  (self_rollout 4), runs/joint_selfroll2 (self_rollout 12). The encoder, and so the codes, are the joint run\'s.
 train-joint: install  ## after train-joint-gpu: publish the joint pair, drift fine-tunes, predictors (shipped set)
 	@mkdir -p runs/joint_selfroll runs/joint_selfroll2 runs/pred_action_joint runs/pred_state_hold_joint
 	$(BIN)/python -c "from neural_enduro.joint import publish_joint; publish_joint('$(JOINT_RUN)', 'checkpoints/enduro', \
 	  overwrite=True, note='Trained with its world model (nbs/04b_joint, make train-joint-gpu) on one H100.')"
 	$(PM) nbs/03_train_vqvae.ipynb runs/joint_selfroll/train.ipynb -p run_dir runs/joint_selfroll -p steps 1000 \
-	  -p batch_size 16 -p lr 0.0002 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 2 -p frames_dir runs/frames $(MIX) \
+	  -p batch_size 16 -p lr 0.0002 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 2 \
+	  -p frames_dir runs/frames $(MIX) \
 	  -p init_from $(JOINT_RUN)/best_vqvae.pt -p train_encoder False -p self_rollout 4 -p drift_horizon 15
 	$(PM) nbs/03_train_vqvae.ipynb runs/joint_selfroll2/train.ipynb -p run_dir runs/joint_selfroll2 -p steps 500 \
-	  -p batch_size 16 -p lr 0.0001 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 2 -p frames_dir runs/frames $(MIX) \
+	  -p batch_size 16 -p lr 0.0001 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 125 -p threads 2 \
+	  -p frames_dir runs/frames $(MIX) \
 	  -p init_from runs/joint_selfroll/best.pt -p train_encoder False -p self_rollout 12 -p drift_horizon 15
-	$(BIN)/python -c "from neural_enduro.train_vqvae import publish; publish('runs/joint_selfroll2', 'checkpoints/enduro/vqvae.pt', \
+	$(BIN)/python -c "from neural_enduro.train_vqvae import publish; \
+	  publish('runs/joint_selfroll2', 'checkpoints/enduro/vqvae.pt', \
 	  overwrite=True, hardware='encoder and first decoder: 1 H100 GPU; drift fine-tunes: 2 CPU cores', \
-	  note='$(JOINT_RUN)/best_vqvae.pt (nbs/04b_joint), then decoder-only drift fine-tunes: runs/joint_selfroll (self_rollout 4), runs/joint_selfroll2 (self_rollout 12). The encoder, and so the codes, are the joint run\'s.')"
+	  note='$(JOINT_NOTE)')"
 	$(PM) nbs/04_predictors.ipynb runs/pred_action_joint/train.ipynb -p run_dir runs/pred_action_joint -p model action \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
 	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_joint -p frames_dir runs/frames -p max_frames 28000 $(MIX) \
 	  -p publish_to checkpoints/enduro/predictor_action.pt -p publish_half True
-	$(PM) nbs/04_predictors.ipynb runs/pred_state_hold_joint/train.ipynb -p run_dir runs/pred_state_hold_joint -p model state \
+	$(PM) nbs/04_predictors.ipynb runs/pred_state_hold_joint/train.ipynb -p run_dir runs/pred_state_hold_joint \
+	  -p model state \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p init_from $(JOINT_RUN)/best_predictor.pt -p holds runs/holds_joint \
-	  -p hold_frac 0.5 -p contrast_weight 10 -p steps 1500 -p batch_size 64 -p lr 0.0003 -p val_pairs 1024 -p eval_every 250 \
+	  -p hold_frac 0.5 -p contrast_weight 10 -p steps 1500 -p batch_size 64 -p lr 0.0003 -p val_pairs 1024 \
+	  -p eval_every 250 \
 	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_joint -p frames_dir runs/frames -p max_frames 28000 $(MIX) \
 	  -p publish_to checkpoints/enduro/predictor_state.pt
 
@@ -181,14 +197,16 @@ train-seed: install  ## train and publish the seed's design (baseline, black-scr
 	  -p publish_to checkpoints/enduro/vqvae_seed.pt
 	$(PM) nbs/04_predictors.ipynb runs/pred_action_seed/train.ipynb -p run_dir runs/pred_action_seed -p model action \
 	  -p vqvae_path checkpoints/enduro/vqvae_seed.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
-	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/random]" -p publish_to checkpoints/enduro/predictor_action_seed.pt -p publish_half True
+	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/random]" \
+	  -p publish_to checkpoints/enduro/predictor_action_seed.pt -p publish_half True
 
 # The token renderer (nbs/02b_tokens, nbs/04c_train_tokens): a k-means patch tokenizer and a token-dynamics network
 # trained on the shipped latent-action model's codes (frozen, so the shipped predictors stay valid), driver + random
 # recordings, at most 60,000 frames each: 1,500 steps, then 3,000 more from its best checkpoint with a fresh schedule
 # (init_from). Published beside vqvae.pt as tokenizer.pt and dynamics.pt.
 TOKENS ?= -y "overrides: {dim: 48, steps: 1500, eval_every: 250, ckpt_every: 100, threads: 2}"
-TOKENS_FT ?= -y "overrides: {dim: 48, steps: 3000, lr: 0.001, warmup: 100, eval_every: 250, ckpt_every: 100, threads: 2, \
+TOKENS_FT ?= -y "overrides: {dim: 48, steps: 3000, lr: 0.001, warmup: 100, eval_every: 250, ckpt_every: 100, \
+  threads: 2, \
   init_from: runs/tokens/best.pt}"
 train-tokens: install  ## train the token renderer on the shipped latent-action codes and publish it
 	@mkdir -p runs/tokens runs/tokens_ft
@@ -200,8 +218,9 @@ train-tokens: install  ## train the token renderer on the shipped latent-action 
 # The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
 # the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the token renderer, the other games.
 # The DQN (make train-dqn, publish-dqn) is separate: it only records data.
-train-cpu: data train-vqvae train-predictors train-seed train-tokens  ## the CPU-only set: world model, predictors, seed design, token renderer
-train-all: data train-vqvae train-predictors train-seed train-joint-gpu train-joint train-tokens games  ## rebuild the shipped set (the joint stage on a GPU)
+train-cpu: data train-vqvae train-predictors train-seed train-tokens  ## the CPU-only set (no joint stage)
+TRAIN_ALL := data train-vqvae train-predictors train-seed train-joint-gpu train-joint train-tokens games
+train-all: $(TRAIN_ALL)  ## rebuild the shipped set (the joint stage on a GPU)
 
 games:  ## the other games with shipped checkpoints: Breakout and UpNDown (make game each)
 	$(MAKE) game GAME=Breakout ROM=breakout
@@ -215,7 +234,8 @@ evaluate: install  ## score the shipped set on val_spec and test_spec with both 
 	for s in val_spec test_spec; do for r in tokens pixel; do \
 	  OMP_NUM_THREADS=1 $(BIN)/neural-enduro evaluate data/eval/$$s.json --renderer $$r --json --steering \
 	    --filmstrip data/figures/$${s}_$${r}_filmstrip.png > data/eval/results/$${s}_$${r}.json & done; wait; done
-	@for f in data/eval/results/{val,test}_spec_{tokens,pixel}.json; do test -s $$f || { echo "ERROR: $$f is empty"; exit 1; }; done
+	@for f in data/eval/results/{val,test}_spec_{tokens,pixel}.json; do \
+	  test -s $$f || { echo "ERROR: $$f is empty"; exit 1; }; done
 
 lab: install  ## JupyterLab on the play notebook
 	$(BIN)/jupyter lab nbs/06_play.ipynb
@@ -232,13 +252,15 @@ format: install  ## format the notebooks' code (ruff, lines <= 119) and export t
 DQN_STEPS ?= 3000000
 train-dqn: install  ## train the DQN (long, resumable: rerun to resume)
 	@mkdir -p runs/dqn
-	nice -n 10 $(PM) nbs/09_agent.ipynb runs/dqn/train.ipynb -p run_dir runs/dqn -p num_envs 8 -p total_steps $(DQN_STEPS) \
+	nice -n 10 $(PM) nbs/09_agent.ipynb runs/dqn/train.ipynb -p run_dir runs/dqn -p num_envs 8 \
+	  -p total_steps $(DQN_STEPS) \
 	  -p buffer_size 500000 -p batch_size 64 -p target_every 1000 -p learning_starts 20000 -p eps_steps 250000 \
 	  -p max_episode_frames 108000 -p eval_every 100000 -p eval_episodes 4 -p ckpt_every 2000 -p threads 1
 
 AGENT_SEED ?= 110000
 publish-dqn: install  ## publish the DQN's best checkpoint with a fresh evaluation
-	$(BIN)/python -c "from neural_enduro.agent import publish_agent; print(publish_agent('runs/dqn', 'checkpoints/enduro/agent.pt', seed=$(AGENT_SEED), overwrite=True))"
+	$(BIN)/python -c "from neural_enduro.agent import publish_agent; \
+	  print(publish_agent('runs/dqn', 'checkpoints/enduro/agent.pt', seed=$(AGENT_SEED), overwrite=True))"
 
 # The same pipeline on another ALE game at CPU scale, e.g. `make game GAME=Breakout ROM=breakout`: random play,
 # a world model, the action+state predictor (fp16 weights, to keep checkpoints/ under 40 MB), the token renderer
@@ -250,7 +272,8 @@ game: install  ## the pipeline on another ALE game, e.g. make game GAME=Breakout
 	@mkdir -p runs/vqvae_$(ROM) runs/pred_state_$(ROM) runs/tokens_$(ROM) data/eval/results
 	test -f data/episodes/$(ROM)_random/index.json || $(BIN)/neural-enduro collect --policy random --game $(GAME) \
 	  --steps 40000 --out data/episodes/$(ROM)_random --seed 2000
-	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_$(ROM)/train.ipynb -p run_dir runs/vqvae_$(ROM) -p steps 2000 -p batch_size 32 \
+	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_$(ROM)/train.ipynb -p run_dir runs/vqvae_$(ROM) -p steps 2000 \
+	  -p batch_size 32 \
 	  -p val_pairs 512 -p eval_every 500 -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/$(ROM)_random]" \
 	  -p publish_to checkpoints/$(ROM)/vqvae.pt -p publish_half True
 	$(PM) nbs/04_predictors.ipynb runs/pred_state_$(ROM)/train.ipynb -p run_dir runs/pred_state_$(ROM) -p model state \
@@ -261,9 +284,12 @@ game: install  ## the pipeline on another ALE game, e.g. make game GAME=Breakout
 	  -p vqvae checkpoints/$(ROM)/vqvae.pt -y "data_dirs: [data/episodes/$(ROM)_random]" $(GAME_TOKENS) \
 	  -p publish_to checkpoints/$(ROM)
 	$(BIN)/python -c "import json; from neural_enduro.evaluate import make_spec; \
-	  json.dump(make_spec(['data/episodes/$(ROM)_random'], max_episodes_per_dir=4), open('data/eval/$(ROM)_val_spec.json', 'w'))"
-	for r in tokens pixel; do OMP_NUM_THREADS=1 $(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --renderer $$r \
-	  --json --filmstrip data/figures/$(ROM)_val_spec_$${r}_filmstrip.png > data/eval/results/$(ROM)_val_spec_$$r.json & done; wait
+	  json.dump(make_spec(['data/episodes/$(ROM)_random'], max_episodes_per_dir=4), \
+	  open('data/eval/$(ROM)_val_spec.json', 'w'))"
+	for r in tokens pixel; do \
+	  OMP_NUM_THREADS=1 $(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --renderer $$r \
+	  --json --filmstrip data/figures/$(ROM)_val_spec_$${r}_filmstrip.png \
+	  > data/eval/results/$(ROM)_val_spec_$$r.json & done; wait
 
 # The latent analysis (nbs/10_analysis) on the full recordings; figures and summary.json land in runs/analysis/.
 analysis: install  ## the latent analysis on the full recordings into runs/analysis/
@@ -272,9 +298,11 @@ analysis: install  ## the latent analysis on the full recordings into runs/analy
 	  -y "data_dirs: {driver: data/episodes/driver, random: data/episodes/random, dqn: data/episodes/dqn}"
 
 # World-model probes: what limits the world model's recon PSNR? The same data, steps and schedule, one change at a time:
-# the design shipped then (one context frame, no warp), 16x more codes per cell (information), 1.5x wider channels (capacity). Metrics: runs/probe_*/metrics.jsonl.
-PROBE = $(PM) nbs/03_train_vqvae.ipynb runs/probe_$(1)/train.ipynb -p run_dir runs/probe_$(1) -p steps 1000 -p batch_size 32 \
-  -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 500 -p threads 1 -p frames_dir runs/frames $(MIX) -y "overrides: $(2)"
+# one context frame and no warp, 16x more codes per cell (information), 1.5x wider channels (capacity).
+# Metrics: runs/probe_*/metrics.jsonl.
+PROBE = $(PM) nbs/03_train_vqvae.ipynb runs/probe_$(1)/train.ipynb -p run_dir runs/probe_$(1) -p steps 1000 \
+  -p batch_size 32 -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 500 -p threads 1 \
+  -p frames_dir runs/frames $(MIX) -y "overrides: $(2)"
 ONE := context: 1, warp: false
 CODES4096 := {fsq_levels: [8, 8, 8, 8], codebook_size: 4096, $(ONE)}
 WIDE := {channels: [48, 96, 144, 192], $(ONE)}
@@ -287,11 +315,13 @@ probe-vqvae: install  ## world-model probes: code budget and width
 # Context probes: one context frame (frame t) against two (t-1 and t), and two with the warp decoder, on the driver
 # recording (1,000 steps each, 1 thread), then a short action+state predictor (800 steps on 30,000 pairs) on each
 # one-/two-frame model's codes: does a world model that sees the motion leave codes a predictor can guess?
-PROBE_CTX = $(PM) nbs/03_train_vqvae.ipynb runs/probe2_$(1)/train.ipynb -p run_dir runs/probe2_$(1) -p steps 1000 -p batch_size 32 \
+PROBE_CTX = $(PM) nbs/03_train_vqvae.ipynb runs/probe2_$(1)/train.ipynb -p run_dir runs/probe2_$(1) -p steps 1000 \
+  -p batch_size 32 \
   -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 1 -p frames_dir runs/frames_driver \
   -y "data_dirs: [data/episodes/driver]" -y "overrides: $(2)"
 PROBE_PRED = $(PM) nbs/04_predictors.ipynb runs/pprobe_$(1)/train.ipynb -p run_dir runs/pprobe_$(1) -p model state \
-  -p vqvae_path runs/probe2_$(1)/best.pt -p steps 800 -p batch_size 64 -p max_frames 30000 -p val_pairs 1024 -p eval_every 400 \
+  -p vqvae_path runs/probe2_$(1)/best.pt -p steps 800 -p batch_size 64 -p max_frames 30000 -p val_pairs 1024 \
+  -p eval_every 400 \
   -p ckpt_every 400 -p threads 1 -p frames_dir runs/frames_driver -y "data_dirs: [data/episodes/driver]"
 probe-context: install  ## world-model probes: one or two context frames, warp decoder
 	@mkdir -p runs/probe2_c1 runs/probe2_c2 runs/probe2_c2w runs/pprobe_c1 runs/pprobe_c2
