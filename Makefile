@@ -60,7 +60,7 @@ check-readme: install  ## check that README.md matches nbs/index.ipynb
 	 && echo "README.md matches nbs/index.ipynb" \
 	 || (echo "ERROR: README.md differs from nbs/index.ipynb: run 'make readme'"; exit 1)
 
-test: install check-browser check-sync check-readme  ## all tests: notebooks (nbdev_test), tests/ (a browser play test too)
+test: install check-browser check-sync check-readme  ## all tests: notebooks (nbdev_test), tests/ (a browser play test)
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing   # 2 notebooks at once, 1 thread each: no oversubscription
 	$(BIN)/python -m pytest -q tests
 
