@@ -753,9 +753,7 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
             m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, cfg.rollout_horizon), 2)
         return m
 
-    if cfg.init_from and run.step == 0:  # a fine-tune logs where it starts
-        run.log(**validate())
-    bar = run.bar(f"train {cfg.model}", progress)
+    bar = run.bar(f"train {cfg.model}", progress, validate)  # a fine-tune logs where it starts
     metrics = {}
     while not run.done:
         net.train()

@@ -205,9 +205,7 @@ def train_vqvae(cfg: VQVAETrainConfig, progress: bool = True) -> dict:
         drift = {} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}
         return dict(**evaluate_pairs(model, vf0, vf1, f_prev=vfp), **drift)
 
-    if cfg.init_from and run.step == 0:  # a fine-tune logs where it starts
-        run.log(**validate())
-    bar = run.bar(f"train {cfg.config}", progress)
+    bar = run.bar(f"train {cfg.config}", progress, validate)  # a fine-tune logs where it starts
     metrics = {}
     while not run.done:
         model.train()
