@@ -181,11 +181,10 @@ train-joint: install  ## after train-joint-gpu: publish the joint pair, drift fi
 	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_joint -p frames_dir runs/frames -p max_frames 28000 $(MIX) \
 	  -p publish_to checkpoints/enduro/predictor_action.pt -p publish_half True
 	$(PM) nbs/04_predictors.ipynb runs/pred_state_hold_joint/train.ipynb -p run_dir runs/pred_state_hold_joint \
-	  -p model state \
-	  -p vqvae_path checkpoints/enduro/vqvae.pt -p init_from $(JOINT_RUN)/best_predictor.pt -p holds runs/holds_joint \
-	  -p hold_frac 0.5 -p contrast_weight 10 -p steps 1500 -p batch_size 64 -p lr 0.0003 -p val_pairs 1024 \
-	  -p eval_every 250 \
-	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_joint -p frames_dir runs/frames -p max_frames 28000 $(MIX) \
+	  -p model state -p vqvae_path checkpoints/enduro/vqvae.pt -p init_from $(JOINT_RUN)/best_predictor.pt \
+	  -p holds runs/holds_joint -p hold_frac 0.5 -p contrast_weight 10 -p steps 1500 -p batch_size 64 -p lr 0.0003 \
+	  -p val_pairs 1024 -p eval_every 250 -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_joint \
+	  -p frames_dir runs/frames -p max_frames 28000 $(MIX) \
 	  -p publish_to checkpoints/enduro/predictor_state.pt
 
 # The seed setup, for the baseline and the black-screen diagnosis: the seed's VQ-VAE structure (quarter widths) and
@@ -206,8 +205,7 @@ train-seed: install  ## train and publish the seed's design (baseline, black-scr
 # (init_from), then 3,500 more at lr 7e-4 the same way. Published beside vqvae.pt as tokenizer.pt and dynamics.pt.
 TOKENS ?= -y "overrides: {dim: 48, steps: 1500, eval_every: 250, ckpt_every: 100, threads: 2}"
 TOKENS_FT ?= -y "overrides: {dim: 48, steps: 3000, lr: 0.001, warmup: 100, eval_every: 250, ckpt_every: 100, \
-  threads: 2, \
-  init_from: runs/tokens/best.pt}"
+  threads: 2, init_from: runs/tokens/best.pt}"
 TOKENS_FT2 ?= -y "overrides: {dim: 48, steps: 3500, lr: 0.0007, warmup: 100, eval_every: 250, ckpt_every: 100, \
   threads: 2, init_from: runs/tokens_ft/best.pt}"
 train-tokens: install  ## train the token renderer on the shipped latent-action codes and publish it
@@ -257,8 +255,8 @@ DQN_STEPS ?= 3000000
 train-dqn: install  ## train the DQN (long, resumable: rerun to resume)
 	@mkdir -p runs/dqn
 	nice -n 10 $(PM) nbs/09_agent.ipynb runs/dqn/train.ipynb -p run_dir runs/dqn -p num_envs 8 \
-	  -p total_steps $(DQN_STEPS) \
-	  -p buffer_size 500000 -p batch_size 64 -p target_every 1000 -p learning_starts 20000 -p eps_steps 250000 \
+	  -p total_steps $(DQN_STEPS) -p buffer_size 500000 -p batch_size 64 -p target_every 1000 \
+	  -p learning_starts 20000 -p eps_steps 250000 \
 	  -p max_episode_frames 108000 -p eval_every 100000 -p eval_episodes 4 -p ckpt_every 2000 -p threads 1
 
 AGENT_SEED ?= 110000
@@ -277,8 +275,8 @@ game: install  ## the pipeline on another ALE game, e.g. make game GAME=Breakout
 	test -f data/episodes/$(ROM)_random/index.json || $(BIN)/neural-enduro collect --policy random --game $(GAME) \
 	  --steps 40000 --out data/episodes/$(ROM)_random --seed 2000
 	$(PM) nbs/03_train_vqvae.ipynb runs/vqvae_$(ROM)/train.ipynb -p run_dir runs/vqvae_$(ROM) -p steps 2000 \
-	  -p batch_size 32 \
-	  -p val_pairs 512 -p eval_every 500 -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/$(ROM)_random]" \
+	  -p batch_size 32 -p val_pairs 512 -p eval_every 500 -p ckpt_every 250 -p threads 2 \
+	  -y "data_dirs: [data/episodes/$(ROM)_random]" \
 	  -p publish_to checkpoints/$(ROM)/vqvae.pt -p publish_half True
 	$(PM) nbs/04_predictors.ipynb runs/pred_state_$(ROM)/train.ipynb -p run_dir runs/pred_state_$(ROM) -p model state \
 	  -p vqvae_path checkpoints/$(ROM)/vqvae.pt -p steps 1500 -p batch_size 64 -p val_pairs 512 -p eval_every 500 \
@@ -320,13 +318,13 @@ probe-vqvae: install  ## world-model probes: code budget and width
 # recording (1,000 steps each, 1 thread), then a short action+state predictor (800 steps on 30,000 pairs) on each
 # one-/two-frame model's codes: does a world model that sees the motion leave codes a predictor can guess?
 PROBE_CTX = $(PM) nbs/03_train_vqvae.ipynb runs/probe2_$(1)/train.ipynb -p run_dir runs/probe2_$(1) -p steps 1000 \
-  -p batch_size 32 \
-  -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 1 -p frames_dir runs/frames_driver \
+  -p batch_size 32 -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 250 -p threads 1 \
+  -p frames_dir runs/frames_driver \
   -y "data_dirs: [data/episodes/driver]" -y "overrides: $(2)"
 PROBE_PRED = $(PM) nbs/04_predictors.ipynb runs/pprobe_$(1)/train.ipynb -p run_dir runs/pprobe_$(1) -p model state \
   -p vqvae_path runs/probe2_$(1)/best.pt -p steps 800 -p batch_size 64 -p max_frames 30000 -p val_pairs 1024 \
-  -p eval_every 400 \
-  -p ckpt_every 400 -p threads 1 -p frames_dir runs/frames_driver -y "data_dirs: [data/episodes/driver]"
+  -p eval_every 400 -p ckpt_every 400 -p threads 1 -p frames_dir runs/frames_driver \
+  -y "data_dirs: [data/episodes/driver]"
 probe-context: install  ## world-model probes: one or two context frames, warp decoder
 	@mkdir -p runs/probe2_c1 runs/probe2_c2 runs/probe2_c2w runs/pprobe_c1 runs/pprobe_c2
 	$(call PROBE_CTX,c1,{context: 1, warp: false})

@@ -180,7 +180,7 @@ def train_joint(cfg: JointTrainConfig, progress: bool = True) -> dict:
     r0, r1 = cfg.rate_ramp
     beta_at = lambda p: cfg.rate * (float(p >= r0) if r1 == r0 else min(1.0, max(0.0, (p - r0) / (r1 - r0))))
     batches = _batches(train, n_actions, cfg.batch_size, rng, pin=dev.startswith("cuda"))
-    bar = run.bar("train joint", progress)
+    bar = run.start("train joint", progress)
     metrics = {}
     while not run.done:
         vqvae.train()

@@ -753,7 +753,7 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
             m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, cfg.rollout_horizon), 2)
         return m
 
-    bar = run.bar(f"train {cfg.model}", progress, validate)  # a fine-tune logs where it starts
+    bar = run.start(f"train {cfg.model}", progress, validate)  # a fine-tune logs where it starts
     metrics = {}
     while not run.done:
         net.train()

@@ -213,7 +213,7 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
     run.resume(dyn, opt, sched)
     g = torch.Generator().manual_seed(cfg.seed + run.step)
     data_card = dict(dirs=cfg.data_dirs, train_pairs=len(train), val_pairs=len(val))
-    bar = run.bar("train tokens", progress)
+    bar = run.start("train tokens", progress)
     metrics = {}
     while not run.done:
         dyn.train()

@@ -205,7 +205,7 @@ def train_vqvae(cfg: VQVAETrainConfig, progress: bool = True) -> dict:
         drift = {} if vwin is None else {"free_run_psnr": free_run_psnr(model, vwin)}
         return dict(**evaluate_pairs(model, vf0, vf1, f_prev=vfp), **drift)
 
-    bar = run.bar(f"train {cfg.config}", progress, validate)  # a fine-tune logs where it starts
+    bar = run.start(f"train {cfg.config}", progress, validate)  # a fine-tune logs where it starts
     metrics = {}
     while not run.done:
         model.train()

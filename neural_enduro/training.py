@@ -124,9 +124,9 @@ class TrainRun:
         self._t = time.time()
         return np.random.default_rng(self.cfg.seed + self.step)
 
-    def bar(self, desc: str, progress: bool = True, validate=None):
-        """A tqdm progress bar over the run's steps, from the step it resumed at. With `validate` (a function that
-        returns validation metrics), a fine-tune (`init_from`) at step 0 first logs where it starts."""
+    def start(self, desc: str, progress: bool = True, validate=None):
+        """Start the loop: a tqdm progress bar over the run's steps, from the step it resumed at. With `validate` (a
+        function that returns validation metrics), a fine-tune (`init_from`) at step 0 first logs where it starts."""
         if validate is not None and getattr(self.cfg, "init_from", None) and self.step == 0:
             self.log(**validate())
         return tqdm(total=self.cfg.steps, initial=self.step, desc=desc, disable=not progress, mininterval=2)
