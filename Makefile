@@ -202,19 +202,24 @@ train-seed: install  ## train and publish the seed's design (baseline, black-scr
 # The token renderer (nbs/02b_tokens, nbs/04c_train_tokens): a k-means patch tokenizer and a token-dynamics network
 # trained on the shipped latent-action model's codes (frozen, so the shipped predictors stay valid), driver + random
 # recordings, at most 60,000 frames each: 1,500 steps, then 3,000 more from its best checkpoint with a fresh schedule
-# (init_from), then 3,500 more at lr 7e-4 the same way. Published beside vqvae.pt as tokenizer.pt and dynamics.pt.
+# (init_from), then 3,500 more at lr 7e-4 and 3,000 more at lr 5e-4 the same way. Published beside vqvae.pt as
+# tokenizer.pt and dynamics.pt.
 TOKENS ?= -y "overrides: {dim: 48, steps: 1500, eval_every: 250, ckpt_every: 100, threads: 2}"
 TOKENS_FT ?= -y "overrides: {dim: 48, steps: 3000, lr: 0.001, warmup: 100, eval_every: 250, ckpt_every: 100, \
   threads: 2, init_from: runs/tokens/best.pt}"
 TOKENS_FT2 ?= -y "overrides: {dim: 48, steps: 3500, lr: 0.0007, warmup: 100, eval_every: 250, ckpt_every: 100, \
   threads: 2, init_from: runs/tokens_ft/best.pt}"
+TOKENS_FT3 ?= -y "overrides: {dim: 48, steps: 3000, lr: 0.0005, warmup: 100, eval_every: 250, ckpt_every: 100, \
+  threads: 2, init_from: runs/tokens_ft2/best.pt}"
 train-tokens: install  ## train the token renderer on the shipped latent-action codes and publish it
-	@mkdir -p runs/tokens runs/tokens_ft runs/tokens_ft2
+	@mkdir -p runs/tokens runs/tokens_ft runs/tokens_ft2 runs/tokens_ft3
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens/train.ipynb -p run_dir runs/tokens $(TOKENS)
 	cp -n runs/tokens/latents_*.npz runs/tokens/tokens_*.npy runs/tokens_ft/  # the same codes and tokens: not twice
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft/train.ipynb -p run_dir runs/tokens_ft $(TOKENS_FT)
 	cp -n runs/tokens/latents_*.npz runs/tokens/tokens_*.npy runs/tokens_ft2/
-	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft2/train.ipynb -p run_dir runs/tokens_ft2 $(TOKENS_FT2) \
+	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft2/train.ipynb -p run_dir runs/tokens_ft2 $(TOKENS_FT2)
+	cp -n runs/tokens/latents_*.npz runs/tokens/tokens_*.npy runs/tokens_ft3/
+	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft3/train.ipynb -p run_dir runs/tokens_ft3 $(TOKENS_FT3) \
 	  -p publish_to checkpoints/enduro -p temperature 0.7
 
 # The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
