@@ -271,12 +271,16 @@ class TokenWorldModel(nn.Module):
         return self
 
     def _encode(self, frames) -> torch.Tensor:
-        """`tokenizer.encode`, remembering the last frames it encoded (a copy, compared pixel for pixel): in play,
-        step t's frame is step t+1's previous frame, so each frame is encoded once."""
-        last = getattr(self, "_last", None)
-        if last is None or last[0].shape != frames.shape or not torch.equal(last[0], frames):
-            self._last = (frames.clone(), self.tokenizer.encode(frames))
-        return self._last[1]
+        """`tokenizer.encode`, remembering the token grids of the last two frames it met (compared pixel for pixel):
+        in play, step t's frames are step t+1's previous ones, and a frame that `decode` made is its own tokens."""
+        for seen, tokens in getattr(self, "_known", []):
+            if seen.shape == frames.shape and torch.equal(seen, frames):
+                return tokens
+        return self._remember(frames.clone(), self.tokenizer.encode(frames))
+
+    def _remember(self, frames, tokens) -> torch.Tensor:
+        self._known = [*getattr(self, "_known", [])[-1:], (frames, tokens)]
+        return tokens
 
     def _dynamics(self, *args):
         play = getattr(self, "_play", None)
@@ -284,7 +288,10 @@ class TokenWorldModel(nn.Module):
 
     def decode(self, f0, codes, f_prev=None) -> torch.Tensor:
         "The next frame in [0, 1] `(B, H, W)` after frames `f0` (and t-1, `f_prev`) under `codes` `(B, 7, 5)`."
-        return self.tokenizer.decode(self.next_tokens(f0, codes, f_prev)).float() / 255
+        tokens = self.next_tokens(f0, codes, f_prev)
+        frames = self.tokenizer.decode(tokens)
+        self._remember(frames, tokens)  # the next step's current frame: no need to encode it again
+        return frames.float() / 255
 
     decode_idx_raw = decode
 
