@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_evaluate.ipynb #c003
 from __future__ import annotations
-import json, time
+import json, re, time
 import torch.nn.functional as F
 from pathlib import Path
 import numpy as np
@@ -23,7 +23,8 @@ from .realism import nearest_psnr, edge_count, mean_abs_change, c2st
 
 # %% auto #0
 __all__ = ['REALISM_HORIZONS', 'STRIP_STEPS', 'C2ST_EVERY', 'RESULT_ROWS', 'load_spec', 'load_spec_dict', 'make_spec',
-           'controllability', 'evaluate', 'closed_loop', 'realism', 'strip', 'steering', 'results_table']
+           'check_held_out', 'controllability', 'evaluate', 'closed_loop', 'realism', 'strip', 'steering',
+           'results_table']
 
 # %% ../nbs/07_evaluate.ipynb #c004
 REALISM_HORIZONS = (15, 100, 300, 1000)  # closed-loop steps at which realism is read
@@ -53,6 +54,7 @@ def load_spec_dict(spec: dict, path="spec") -> dict:
         if "seed" not in ep or not ep.get("actions"):
             raise ValueError(f"spec {path}: episode {i} needs 'seed' and non-empty 'actions'")
         check_actions(spec["game"], ep["actions"])
+    check_held_out(spec, path=path)
     spec.setdefault("horizons", [1, 5, 15])
     spec.setdefault("rollout_steps", 1000)
     spec.setdefault("starts", 4)
@@ -87,6 +89,23 @@ def make_spec(
     if len(games) != 1:
         raise ValueError(f"make_spec needs recordings of one game, got {sorted(games)}")
     return dict(game=games.pop(), episodes=eps, horizons=[1, 5, 15], rollout_steps=1000, **extra)
+
+
+def check_held_out(spec: dict, episodes_dir=None, path="spec"):
+    """Refuse a spec episode that a recording here trains on. An episode whose `source` reads `NAME/episode N` names
+    episode N of the recording `episodes_dir/NAME` (default `data/episodes`); where that recording exists and its
+    episode N has the same seed, it must be labelled val or test there."""
+    root = Path(episodes_dir) if episodes_dir is not None else REPO_ROOT / "data" / "episodes"
+    for i, ep in enumerate(spec["episodes"]):
+        m = re.match(r"(\S+)/episode (\d+)", str(ep.get("source", "")))
+        if m is None or not (root / m[1] / "index.json").exists():
+            continue
+        rec = {e["id"]: e for e in load_index(root / m[1])["episodes"]}.get(int(m[2]))
+        if rec is not None and rec["seed"] == ep["seed"] and rec["split"] == "train":
+            raise ValueError(
+                f"spec {path}: episode {i} ({ep['source']}, seed {ep['seed']}) is a training episode of "
+                f"{root / m[1]}: evaluate on its val or test episodes (make_spec)"
+            )
 
 # %% ../nbs/07_evaluate.ipynb #c005
 @torch.no_grad()
