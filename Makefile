@@ -203,7 +203,7 @@ train-seed: install  ## train and publish the seed's design (baseline, black-scr
 # trained on the shipped latent-action model's codes (frozen, so the shipped predictors stay valid), driver + random
 # recordings, at most 60,000 frames each: 1,500 steps, then 3,000 more from its best checkpoint with a fresh schedule
 # (init_from), then 3,500 more at lr 7e-4 and 3,000 more at lr 5e-4 the same way. Published beside vqvae.pt as
-# tokenizer.pt and dynamics.pt.
+# tokenizer.pt (with 4 refinements per token: two levels) and dynamics.pt.
 TOKENS ?= -y "overrides: {dim: 48, steps: 1500, eval_every: 250, ckpt_every: 100, threads: 2}"
 TOKENS_FT ?= -y "overrides: {dim: 48, steps: 3000, lr: 0.001, warmup: 100, eval_every: 250, ckpt_every: 100, \
   threads: 2, init_from: runs/tokens/best.pt}"
@@ -220,7 +220,7 @@ train-tokens: install  ## train the token renderer on the shipped latent-action 
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft2/train.ipynb -p run_dir runs/tokens_ft2 $(TOKENS_FT2)
 	cp -n runs/tokens/latents_*.npz runs/tokens/tokens_*.npy runs/tokens_ft3/
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft3/train.ipynb -p run_dir runs/tokens_ft3 $(TOKENS_FT3) \
-	  -p publish_to checkpoints/enduro -p temperature 0.7
+	  -p publish_to checkpoints/enduro -p temperature 0.7 -p refine 4
 
 # The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
 # the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the token renderer, the other games.

@@ -23,8 +23,8 @@ from .realism import nearest_psnr, edge_count, mean_abs_change, c2st
 
 # %% auto #0
 __all__ = ['REALISM_HORIZONS', 'STRIP_STEPS', 'C2ST_EVERY', 'RESULT_ROWS', 'load_spec', 'load_spec_dict', 'make_spec',
-           'check_held_out', 'controllability', 'evaluate', 'closed_loop', 'realism', 'strip', 'steering',
-           'results_table']
+           'check_held_out', 'controllability', 'evaluate', 'loop_starts', 'closed_loop', 'oracle_loop', 'realism',
+           'strip', 'steering', 'results_table']
 
 # %% ../nbs/07_evaluate.ipynb #c004
 REALISM_HORIZONS = (15, 100, 300, 1000)  # closed-loop steps at which realism is read
@@ -335,6 +335,16 @@ STRIP_STEPS = (1, 30, 100, 300, 1000)  # the filmstrip's steps
 C2ST_EVERY = 10  # the classifier sees every 10th closed-loop step from step 100 on
 
 
+def loop_starts(episodes, steps: int, n: int) -> list[tuple[int, int]]:
+    """The closed loop's starts `(episode, step)`: `n` per episode, spread so that the real game runs on for `steps`
+    steps after them where the episode is long enough."""
+    return [
+        (e, s)
+        for e, (_, a) in enumerate(episodes)
+        for s in sorted(set(np.linspace(1, max(1, len(a) - steps), n).round().astype(int).tolist()))
+    ]
+
+
 @torch.inference_mode()
 def closed_loop(
     vq, p, episodes, codes, steps: int, n: int, progress: bool = False, temperature: float = 0.0, seed: int = 0
@@ -346,20 +356,19 @@ def closed_loop(
     step's mean absolute change `(B, steps)` and mean intensity, and the number of collapsed frames. The codes are
     the predictor's argmax (`temperature` 0, as `evaluate` plays) or sampled at `temperature` with `seed`."""
     ctx = {k: [] for k in ("fp", "fc", "pc", "pa", "acts", "ep", "s")}
-    for e, ((fr, a), c) in enumerate(zip(episodes, codes)):
-        T = len(a)
-        for s in sorted(set(np.linspace(1, max(1, T - steps), n).round().astype(int).tolist())):
-            acts = torch.as_tensor(np.take(a, (s + np.arange(steps)) % T)).long()
-            for k, v in dict(
-                fp=fr[s - 1],
-                fc=fr[s],
-                pc=c[s - 1],
-                pa=torch.tensor(int(a[s - 1])),
-                acts=acts,
-                ep=torch.tensor(e),
-                s=torch.tensor(s),
-            ).items():
-                ctx[k].append(v)
+    for e, s in loop_starts(episodes, steps, n):
+        (fr, a), c = episodes[e], codes[e]
+        acts = torch.as_tensor(np.take(a, (s + np.arange(steps)) % len(a))).long()
+        for k, v in dict(
+            fp=fr[s - 1],
+            fc=fr[s],
+            pc=c[s - 1],
+            pa=torch.tensor(int(a[s - 1])),
+            acts=acts,
+            ep=torch.tensor(e),
+            s=torch.tensor(s),
+        ).items():
+            ctx[k].append(v)
     ctx = {k: torch.stack(v) for k, v in ctx.items()}
     keep = set(STRIP_STEPS) | set(REALISM_HORIZONS) | set(range(100, steps + 1, C2ST_EVERY))
     prev, cur, pc, pa = ctx["fp"], ctx["fc"], ctx["pc"], ctx["pa"]
@@ -381,6 +390,29 @@ def closed_loop(
         means=torch.stack(means, 1),
         collapsed=n_col,
     )
+
+
+@torch.inference_mode()
+def oracle_loop(episodes, roundtrip, steps: int, n: int, progress: bool = False) -> dict:
+    """A run shaped like `closed_loop`'s (same starts, steps and kept frames) in which the game is the real one seen
+    through `roundtrip` (uint8 frames `(B, H, W)` -> uint8 frames, e.g. a tokenizer's encode then decode): what
+    `realism` reads for a renderer whose dynamics never errs, the ceiling of that renderer. Past an episode's end
+    it shows the episode's last frame (`realism` compares no frame there)."""
+    starts = loop_starts(episodes, steps, n)
+    keep = set(STRIP_STEPS) | set(REALISM_HORIZONS) | set(range(100, steps + 1, C2ST_EVERY))
+
+    def seen(t):
+        return roundtrip(torch.stack([episodes[e][0][min(s + t, len(episodes[e][1]))] for e, s in starts]))
+
+    cur, change, kept = seen(0), [], {}
+    for t in tqdm(range(1, steps + 1), desc="oracle loop", disable=not progress):
+        nxt = seen(t)
+        change.append(mean_abs_change(cur, nxt))
+        if t in keep:
+            kept[t] = nxt
+        cur = nxt
+    ep, s = torch.tensor(starts).T
+    return dict(ep=ep, s=s, kept=kept, change=torch.stack(change, 1))
 
 
 def _real_at(episodes, loop, t: int, has=None):

@@ -17,31 +17,36 @@ from .core import load_state_strict, read_checkpoint, save_checkpoint, to_u8
 from .vqvae import LatentActionVQVAE, load_vqvae
 
 # %% auto #0
-__all__ = ['RENDERERS', 'PatchTokenizer', 'fit_tokenizer', 'TokenDynamicsConfig', 'TokenDynamics', 'sample_tokens',
-           'TokenWorldModel', 'model_hash', 'save_tokenizer', 'load_tokenizer', 'save_dynamics',
+__all__ = ['RENDERERS', 'PatchTokenizer', 'fit_tokenizer', 'fit_refinements', 'TokenDynamicsConfig', 'TokenDynamics',
+           'sample_tokens', 'TokenWorldModel', 'model_hash', 'save_tokenizer', 'load_tokenizer', 'save_dynamics',
            'load_token_world_model', 'load_world_model']
 
 # %% ../nbs/02b_tokens.ipynb #t006
 class PatchTokenizer(nn.Module):
     """Frames `(B, 210, 160)` uint8 <-> token grids `(B, 27, 20)`: each token is one of `K` real `patch` x `patch`
-    patches (rows padded to a whole number of patches by repeating the last row, cropped on decoding)."""
+    patches (rows padded to a whole number of patches by repeating the last row, cropped on decoding). With
+    `refine` > 0 a second level (`fit_refinements`): each token also holds `refine` real patches near it, and a frame
+    is drawn from a token grid and a grid of refinement indices."""
 
-    def __init__(self, K: int = 1024, patch: int = 8, frame_shape=(210, 160)):
+    def __init__(self, K: int = 1024, patch: int = 8, frame_shape=(210, 160), refine: int = 0):
         super().__init__()
-        if K < 2 or patch < 1:
-            raise ValueError(f"need K >= 2 and patch >= 1, got K={K}, patch={patch}")
-        self.K, self.patch, self.frame_shape = K, patch, tuple(frame_shape)
+        if K < 2 or patch < 1 or refine < 0:
+            raise ValueError(f"need K >= 2, patch >= 1 and refine >= 0, got K={K}, patch={patch}, refine={refine}")
+        self.K, self.patch, self.frame_shape, self.refine = K, patch, tuple(frame_shape), refine
         self.register_buffer("patches", torch.zeros(K, patch * patch, dtype=torch.uint8))
+        if refine:
+            self.register_buffer("refinements", torch.zeros(K, refine, patch * patch, dtype=torch.uint8))
 
     @property
     def grid(self) -> tuple:
         return tuple(math.ceil(s / self.patch) for s in self.frame_shape)
 
     def config(self) -> dict:
-        return dict(K=self.K, patch=self.patch, frame_shape=list(self.frame_shape))
+        return dict(K=self.K, patch=self.patch, frame_shape=list(self.frame_shape), refine=self.refine)
 
     def fingerprint(self) -> str:
-        "A short hash of the patches: a dynamics model records it and refuses any other tokenizer."
+        """A short hash of the tokens' patches (not the refinements): a dynamics model records it and refuses any other
+        tokenizer."""
         return hashlib.sha1(self.patches.numpy().tobytes()).hexdigest()[:16]
 
     def to_patches(self, frames) -> torch.Tensor:
@@ -66,10 +71,23 @@ class PatchTokenizer(nn.Module):
         out = pos.clone()
         miss = (self.patches[pos].float() != x).any(-1).nonzero()[:, 0]
         if len(miss):
-            c = self.patches.float()
-            c2 = (c * c).sum(1)
-            out[miss] = torch.cat([(c2 - 2 * xm @ c.T).argmin(-1) for xm in x[miss].split(chunk * 540)])
+            out[miss] = self.nearest(x[miss], chunk * 540)
         return out.reshape(*shape).reshape(-1, *self.grid)
+
+    def nearest(self, x, chunk: int = 34560) -> torch.Tensor:
+        "The nearest token of each float patch `(N, patch * patch)` -> `(N,)` long."
+        c = self.patches.float()
+        c2 = (c * c).sum(1)
+        return torch.cat([(c2 - 2 * xc @ c.T).argmin(-1) for xc in x.split(chunk)])
+
+    @torch.no_grad()
+    def refine_index(self, frames, tokens) -> torch.Tensor:
+        "For each patch of uint8 `frames`, the nearest refinement of its token in `tokens` `(B, gh, gw)` -> `(B, gh, gw)`."
+        if not self.refine:
+            raise ValueError("this tokenizer has no refinements: fit_refinements adds them")
+        x = self.to_patches(frames)
+        cand = self.refinements[torch.as_tensor(tokens).reshape(len(x), -1)].float()
+        return ((cand - x[:, :, None]) ** 2).sum(-1).argmin(-1).reshape(-1, *self.grid)
 
     def _hash_index(self):
         "A hash of every token's pixels, sorted, for exact lookup (rebuilt when the patches change)."
@@ -80,11 +98,16 @@ class PatchTokenizer(nn.Module):
             self._index_key = key
         return self._index
 
-    def decode(self, tokens) -> torch.Tensor:
-        "Token grids `(B, gh, gw)` -> uint8 frames `(B, H, W)`."
+    def decode(self, tokens, refinement=None) -> torch.Tensor:
+        "Token grids `(B, gh, gw)` (and their refinement indices, same shape) -> uint8 frames `(B, H, W)`."
         (gh, gw), p = self.grid, self.patch
-        t = torch.as_tensor(tokens)
-        x = self.patches[t.reshape(len(t), -1)].reshape(len(t), gh, gw, p, p).permute(0, 1, 3, 2, 4)
+        t = torch.as_tensor(tokens).reshape(len(tokens), -1)
+        x = (
+            self.patches[t]
+            if refinement is None
+            else self.refinements[t, torch.as_tensor(refinement).reshape(t.shape)]
+        )
+        x = x.reshape(len(t), gh, gw, p, p).permute(0, 1, 3, 2, 4)
         return x.reshape(len(t), gh * p, gw * p)[:, : self.frame_shape[0], : self.frame_shape[1]]
 
 # %% ../nbs/02b_tokens.ipynb #t007
@@ -125,6 +148,30 @@ def fit_tokenizer(
     medoid = d.argmin(0)
     tok.patches.copy_(torch.where(empty[:, None], c.round(), x[medoid]).clamp(0, 255).to(torch.uint8))
     return tok
+
+
+@torch.no_grad()
+def fit_refinements(tok: PatchTokenizer, frames, S: int = 4, n_frames: int = 4000, seed: int = 0) -> PatchTokenizer:
+    """`tok` with a second level: each token refined by the `S` real patches that occur most often, among the distinct
+    patches of `n_frames` frames drawn from uint8 `frames` `(N, H, W)`, nearest to it (its own patch fills the rest).
+    The tokens stay the same, and so does the fingerprint that a dynamics model checks."""
+    if S < 1:
+        raise ValueError(f"need S >= 1 refinements per token, got {S}")
+    g = torch.Generator().manual_seed(seed)
+    pick = torch.randperm(len(frames), generator=g)[:n_frames].sort().values
+    patches = tok.to_patches(torch.as_tensor(frames[pick.numpy()])).reshape(-1, tok.patch**2).to(torch.uint8)
+    x, count = torch.unique(patches, dim=0, return_counts=True)
+    order = count.argsort(descending=True, stable=True)
+    near = tok.nearest(x.float())[order]
+    order = order[near.argsort(stable=True)]  # grouped by token, most frequent first within each
+    near = near.sort(stable=True).values
+    rank = torch.arange(len(near)) - torch.searchsorted(near, near)  # place within its token's group
+    keep = rank < S
+    out = PatchTokenizer(tok.K, tok.patch, tok.frame_shape, refine=S)
+    out.patches.copy_(tok.patches)
+    out.refinements.copy_(tok.patches[:, None].expand(-1, S, -1))
+    out.refinements[near[keep], rank[keep]] = x[order[keep]]
+    return out
 
 # %% ../nbs/02b_tokens.ipynb #t011
 @dataclass
@@ -224,6 +271,12 @@ def sample_tokens(logits: torch.Tensor, temperature: float = 0.0, generator=None
     return out.reshape(B, h, w)
 
 
+def _as_u8(frames) -> torch.Tensor:
+    "uint8 frames as they are; frames in [0, 1] rounded to uint8."
+    f = torch.as_tensor(frames)
+    return f if f.dtype == torch.uint8 else to_u8(f)
+
+
 class TokenWorldModel(nn.Module):
     """The latent-action model with a token renderer: `encode(f0, f1, f_prev)` -> codes `(B, 7, 5)` (the
     `LatentActionVQVAE`'s encoder), `decode(f0, codes, f_prev)` -> next frame in [0, 1] through the tokens."""
@@ -249,9 +302,8 @@ class TokenWorldModel(nn.Module):
     @torch.no_grad()
     def next_tokens(self, f0, codes, f_prev=None, temperature: float | None = None) -> torch.Tensor:
         "The next token grid after uint8 frames `f0` (and t-1, `f_prev`; None: `f0`) under `codes`."
-        u8 = lambda f: f if f.dtype == torch.uint8 else to_u8(f)  # noqa: E731
-        f0 = u8(torch.as_tensor(f0))
-        f_prev = f0 if f_prev is None else u8(torch.as_tensor(f_prev))
+        f0 = _as_u8(f0)
+        f_prev = f0 if f_prev is None else _as_u8(f_prev)
         hint = [self.vqvae.decode(f0, codes, f_prev)] if self.dynamics.cfg.hint else []
         logits = self._dynamics(self._encode(f_prev), self._encode(f0), codes, *hint)
         t = self.dynamics.cfg.temperature if temperature is None else temperature
@@ -287,9 +339,16 @@ class TokenWorldModel(nn.Module):
         return play(*args) if play is not None and len(args[0]) == 1 else self.dynamics(*args)
 
     def decode(self, f0, codes, f_prev=None) -> torch.Tensor:
-        "The next frame in [0, 1] `(B, H, W)` after frames `f0` (and t-1, `f_prev`) under `codes` `(B, 7, 5)`."
+        """The next frame in [0, 1] `(B, H, W)` after frames `f0` (and t-1, `f_prev`) under `codes` `(B, 7, 5)`. With
+        a two-level tokenizer a cell whose token stays keeps the refinement it shows in `f0`, and a new token shows
+        its most frequent refinement."""
         tokens = self.next_tokens(f0, codes, f_prev)
-        frames = self.tokenizer.decode(tokens)
+        fine = None
+        if self.tokenizer.refine:
+            f0 = _as_u8(f0)
+            shown = self._encode(f0)
+            fine = torch.where(tokens == shown, self.tokenizer.refine_index(f0, shown), 0)
+        frames = self.tokenizer.decode(tokens, fine)
         self._remember(frames, tokens)  # the next step's current frame: no need to encode it again
         return frames.float() / 255
 

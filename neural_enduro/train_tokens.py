@@ -24,6 +24,7 @@ from neural_enduro.tokens import (
     PatchTokenizer,
     TokenDynamics,
     TokenDynamicsConfig,
+    fit_refinements,
     fit_tokenizer,
     load_tokenizer,
     model_hash,
@@ -34,7 +35,8 @@ from neural_enduro.tokens import (
 from .vqvae import load_vqvae
 
 # %% auto #0
-__all__ = ['TokenTrainConfig', 'TokenPairs', 'token_loss', 'corrupt_tokens', 'validate', 'train_tokens', 'publish_tokens']
+__all__ = ['TokenTrainConfig', 'TokenPairs', 'token_loss', 'corrupt_tokens', 'validate', 'train_tokens', 'publish_tokens',
+           'refine_tokens']
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -275,10 +277,18 @@ def _init_dynamics(dyn: TokenDynamics, path, tok: PatchTokenizer):
 
 # %% ../nbs/04c_train_tokens.ipynb #x013
 def publish_tokens(
-    run_dir, dest_dir, overwrite: bool = False, note: str = "", half: bool = True, temperature=None, min_p=None
+    run_dir,
+    dest_dir,
+    overwrite: bool = False,
+    note: str = "",
+    half: bool = True,
+    temperature=None,
+    min_p=None,
+    refine: int = 0,
 ) -> dict:
     """Write `run_dir`'s tokenizer and best dynamics as `dest_dir/tokenizer.pt` and `dest_dir/dynamics.pt`;
-    `temperature` and `min_p` (None: the run's) set how the game samples the next tokens."""
+    `temperature` and `min_p` (None: the run's) set how the game samples the next tokens, `refine` > 0 gives the
+    published tokenizer that many refinements per token (`refine_tokens`)."""
     run, dest = Path(run_dir), Path(dest_dir)
     refuse_overwrite([dest / "tokenizer.pt", dest / "dynamics.pt"], overwrite)
     tok = load_tokenizer(run / "tokenizer.pt")
@@ -296,4 +306,27 @@ def publish_tokens(
     publish_checkpoint(run / "tokenizer.pt", dest / "tokenizer.pt", tok, tok_ck, True, note)
     dyn_ck = dict(ck, config=asdict(dyn.cfg))
     publish_checkpoint(run / "best.pt", dest / "dynamics.pt", dyn, dyn_ck, True, note, half)
-    return dict(tokenizer=str(dest / "tokenizer.pt"), dynamics=str(dest / "dynamics.pt"))
+    out = dict(tokenizer=str(dest / "tokenizer.pt"), dynamics=str(dest / "dynamics.pt"))
+    return dict(out, **refine_tokens(dest, refine, overwrite=True)) if refine else out
+
+
+def refine_tokens(
+    folder, S: int = 4, max_frames: int | None = 60000, seed: int = 0, overwrite: bool = False, progress=False
+) -> dict:
+    """Give `folder/tokenizer.pt` a second level (`fit_refinements`, `S` per token) drawn from the training frames
+    of the recordings it was fitted on (its card's `data_dirs`, at most `max_frames` each). The tokens stay, so the
+    dynamics beside it still belongs to it. A tokenizer that has refinements is refused unless `overwrite`."""
+    from neural_enduro.train_vqvae import FramePairs
+
+    path = Path(folder) / "tokenizer.pt"
+    tok, card = load_tokenizer(path), read_checkpoint(path, "tokenizer").get("card", {})
+    if tok.refine and not overwrite:
+        raise FileExistsError(f"{path} already has {tok.refine} refinements per token; overwrite=True replaces them")
+    if not card.get("data_dirs"):
+        raise ValueError(f"{path}'s card names no data_dirs to draw the refinements from")
+    frames = FramePairs(card["data_dirs"], "train", max_frames, progress).frames
+    t0 = time.time()
+    tok = fit_refinements(tok, frames, S, card.get("frames", 4000), seed)
+    fit = dict(S=S, frames=card.get("frames", 4000), max_frames=max_frames, seed=seed, seconds=round(time.time() - t0))
+    save_tokenizer(path, tok, dict(card, refinements=fit))
+    return dict(refine=S, fingerprint=tok.fingerprint())
