@@ -82,7 +82,7 @@ class PatchTokenizer(nn.Module):
 
     @torch.no_grad()
     def refine_index(self, frames, tokens) -> torch.Tensor:
-        "For each patch of uint8 `frames`, the nearest refinement of its token in `tokens` `(B, gh, gw)` -> `(B, gh, gw)`."
+        "Each patch of uint8 `frames`: the nearest refinement of its token in `tokens` `(B, gh, gw)` -> `(B, gh, gw)`."
         if not self.refine:
             raise ValueError("this tokenizer has no refinements: fit_refinements adds them")
         x = self.to_patches(frames)
@@ -111,6 +111,13 @@ class PatchTokenizer(nn.Module):
         return x.reshape(len(t), gh * p, gw * p)[:, : self.frame_shape[0], : self.frame_shape[1]]
 
 # %% ../nbs/02b_tokens.ipynb #t007
+def _distinct_patches(tok: PatchTokenizer, frames, n_frames: int, g: torch.Generator):
+    "The distinct patches of `n_frames` frames drawn from uint8 `frames` with `g`, as uint8, and their counts."
+    pick = torch.randperm(len(frames), generator=g)[:n_frames].sort().values
+    patches = tok.to_patches(torch.as_tensor(frames[pick.numpy()])).reshape(-1, tok.patch**2).to(torch.uint8)
+    return torch.unique(patches, dim=0, return_counts=True)
+
+
 @torch.no_grad()
 def fit_tokenizer(
     frames, K: int = 1024, patch: int = 8, iters: int = 20, n_frames: int = 4000, seed: int = 0, progress=False
@@ -122,9 +129,7 @@ def fit_tokenizer(
 
     tok = PatchTokenizer(K, patch, tuple(frames.shape[1:]))
     g = torch.Generator().manual_seed(seed)
-    pick = torch.randperm(len(frames), generator=g)[:n_frames].sort().values
-    patches = tok.to_patches(torch.as_tensor(frames[pick.numpy()])).reshape(-1, patch * patch).to(torch.uint8)
-    x, w = torch.unique(patches, dim=0, return_counts=True)
+    x, w = _distinct_patches(tok, frames, n_frames, g)
     x, w = x.float(), w.float()
     if len(x) <= K:  # a game with few distinct patches (Breakout): every one is a token
         tok = PatchTokenizer(len(x), patch, tuple(frames.shape[1:]))
@@ -157,10 +162,7 @@ def fit_refinements(tok: PatchTokenizer, frames, S: int = 4, n_frames: int = 400
     The tokens stay the same, and so does the fingerprint that a dynamics model checks."""
     if S < 1:
         raise ValueError(f"need S >= 1 refinements per token, got {S}")
-    g = torch.Generator().manual_seed(seed)
-    pick = torch.randperm(len(frames), generator=g)[:n_frames].sort().values
-    patches = tok.to_patches(torch.as_tensor(frames[pick.numpy()])).reshape(-1, tok.patch**2).to(torch.uint8)
-    x, count = torch.unique(patches, dim=0, return_counts=True)
+    x, count = _distinct_patches(tok, frames, n_frames, torch.Generator().manual_seed(seed))
     order = count.argsort(descending=True, stable=True)
     near = tok.nearest(x.float())[order]
     order = order[near.argsort(stable=True)]  # grouped by token, most frequent first within each
