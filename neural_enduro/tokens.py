@@ -341,17 +341,22 @@ class TokenWorldModel(nn.Module):
         self._play = traced(self.dynamics, "forward", t[0], t[1], c, *hint, atol=1e-3)
         return self
 
-    def _encode(self, frames) -> torch.Tensor:
+    def _encode(self, frames, refined: bool = False):
         """`tokenizer.encode`, remembering the token grids of the last two frames it met (compared pixel for pixel):
-        in play, step t's frames are step t+1's previous ones, and a frame that `decode` made is its own tokens."""
-        for seen, tokens in getattr(self, "_known", []):
-            if seen.shape == frames.shape and torch.equal(seen, frames):
-                return tokens
-        return self._remember(frames.clone(), self.tokenizer.encode(frames))
+        in play, step t's frames are step t+1's previous ones, and a frame that `decode` made is its own tokens.
+        `refined`: (tokens, refinement indices), the indices (`tokenizer.refine_index`) remembered alike."""
+        known = getattr(self, "_known", [])
+        hit = next((k for k in known if k[0].shape == frames.shape and torch.equal(k[0], frames)), None)
+        if hit is None:
+            hit = self._remember(frames.clone(), self.tokenizer.encode(frames))
+        if refined and hit[2] is None:
+            hit[2] = self.tokenizer.refine_index(frames, hit[1])
+        return (hit[1], hit[2]) if refined else hit[1]
 
-    def _remember(self, frames, tokens) -> torch.Tensor:
-        self._known = [*getattr(self, "_known", [])[-1:], (frames, tokens)]
-        return tokens
+    def _remember(self, frames, tokens, fine=None) -> list:
+        "Keep `[frames, tokens, refinement indices]` among the last two frames met."
+        self._known = [*getattr(self, "_known", [])[-1:], [frames, tokens, fine]]
+        return self._known[-1]
 
     def _dynamics(self, *args):
         play = getattr(self, "_play", None)
@@ -364,11 +369,10 @@ class TokenWorldModel(nn.Module):
         tokens = self.next_tokens(f0, codes, f_prev)
         fine = None
         if self.tokenizer.refine:
-            f0 = _as_u8(f0)
-            shown = self._encode(f0)
-            fine = torch.where(tokens == shown, self.tokenizer.refine_index(f0, shown), 0)
+            shown, shown_fine = self._encode(_as_u8(f0), refined=True)
+            fine = torch.where(tokens == shown, shown_fine, 0)
         frames = self.tokenizer.decode(tokens, fine)
-        self._remember(frames, tokens)  # the next step's current frame: no need to encode it again
+        self._remember(frames, tokens, fine)  # the next step's current frame: no need to encode it again
         return frames.float() / 255
 
     decode_idx_raw = decode
