@@ -25,6 +25,7 @@ __all__ = [
     'action_names',
     'check_actions',
     'replay',
+    'reset_to_play',
     'make_agent_env',
     'PreviousFrame',
     'agent_frame',
@@ -143,6 +144,25 @@ def replay(game: str, seed: int, actions) -> dict:
         return dict(frames=frames, rewards=rewards, terminated=term)
     finally:
         env.close()
+
+
+# %% ../nbs/00_env.ipynb #c016c
+def reset_to_play(env: gym.Env, seed: int | None = None, max_steps: int = 100):
+    """`env.reset(seed=seed)`, past a still opening screen: if NOOP leaves the frame unchanged for 3 of its first 4
+    steps and the game then moves on its own within `max_steps`, the first frame that moves (`env` stands there);
+    else the reset frame (`env` reset again). Returns `(frame, info)`."""
+    obs, info = env.reset(seed=seed)
+    frame, still = obs, 0
+    for t in range(max_steps):
+        nxt, *_ = env.step(0)  # NOOP: action 0 of every minimal action set
+        if np.array_equal(nxt, frame):
+            still += 1
+        elif still >= 3:
+            return nxt, info
+        if t >= 3 and still < 3:
+            break
+        frame = nxt
+    return env.reset(seed=seed)
 
 
 # %% ../nbs/00_env.ipynb #c018

@@ -8,7 +8,7 @@ import asyncio, io, time
 from pathlib import Path
 import numpy as np
 import ipywidgets as W
-from .env import make_env, action_names
+from .env import make_env, reset_to_play, action_names
 from .data import start_frames, emulator_at, save_gif
 from .core import REPO_ROOT
 from .core import CHECKPOINTS_DIR
@@ -165,7 +165,7 @@ class PlayNeuralEnduro:
         name = self.start.value
         if name == "seed":
             self.env = make_env(self.game)
-            obs, _ = self.env.reset(seed=int(self.seed.value))
+            obs, _ = reset_to_play(self.env, int(self.seed.value))
         else:
             self.env, obs = emulator_at(name)
         self.real_frame = obs

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 import numpy as np
 import torch
-from .env import make_env, check_actions, action_names, resolve_game, game_name, FRAME_SHAPE
+from .env import make_env, reset_to_play, check_actions, action_names, resolve_game, game_name
+from .env import FRAME_SHAPE
 from .data import start_frames, save_gif
 from .vqvae import LatentActionVQVAE, load_vqvae, traced
 from .tokens import load_world_model
@@ -136,7 +137,8 @@ class NeuralEnduro:
 
     def reset(self, start=None) -> np.ndarray:
         """Start from `start`: None (the game's start frame), a shipped start-frame name (`day`, `night`, `fog`...),
-        an int seed (the emulator's reset frame for that seed), or a 210x160 uint8 frame."""
+        an int seed (the emulator's frame where play begins for that seed: `reset_to_play`), or a 210x160 uint8
+        frame."""
         if start is None or isinstance(start, str):
             if isinstance(start, str) or resolve_game(self.game) == "enduro":
                 frames = start_frames(self.game)
@@ -148,7 +150,7 @@ class NeuralEnduro:
                 start = 0
         if isinstance(start, (int, np.integer)) and not isinstance(start, bool):
             env = make_env(self.game)
-            f, _ = env.reset(seed=int(start))
+            f, _ = reset_to_play(env, int(start))
             env.close()
         elif not (start is None or isinstance(start, str)):
             f = np.asarray(start)
