@@ -22,27 +22,9 @@ from .train_vqvae import FramePairs, tiny_data
 from .vqvae import free_run
 
 # %% auto #0
-__all__ = [
-    'PREDICTORS',
-    'encode_pairs',
-    'LatentPairs',
-    'record_branches',
-    'BranchPairs',
-    'action_lag',
-    'record_holds',
-    'HoldPairs',
-    'hold_contrast',
-    'ActionToLatentMLP',
-    'ActionStateToLatent',
-    'sample_codes',
-    'load_predictor',
-    'evaluate_predictor',
-    'rollout_psnr',
-    'PredictorTrainConfig',
-    'train_predictor',
-    'publish_predictor',
-]
-
+__all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
+           'HoldPairs', 'hold_contrast', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes', 'load_predictor',
+           'evaluate_predictor', 'rollout_psnr', 'PredictorTrainConfig', 'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -118,7 +100,6 @@ class LatentPairs:
         prev_codes = torch.where(has[:, None, None], self.codes[j].long(), torch.tensor(self.K))
         prev_action = torch.where(has, self.fp.actions[j], torch.tensor(self.n_actions))
         return f_prev, f_cur, self.fp.actions[i], prev_codes, self.codes[i].long(), prev_action
-
 
 # %% ../nbs/04_predictors.ipynb #b002
 def _open_pairs(obj, path, vqvae: LatentActionVQVAE, maker: str, keys):
@@ -312,7 +293,6 @@ def action_lag(game: str = "Enduro", seed: int = 0, actions=None, steps: int = 4
         pattern_t2="".join("1" if x else "0" for x in h[:, 1]),
     )
 
-
 # %% ../nbs/04_predictors.ipynb #h002
 @torch.no_grad()
 def record_holds(
@@ -465,7 +445,6 @@ def hold_contrast(model, hp: HoldPairs, a: int, b: int) -> list[dict]:
         )
     return out
 
-
 # %% ../nbs/04_predictors.ipynb #c008
 class ActionToLatentMLP(nn.Module):
     "The seed's action-only model: one-hot(action) -> 512 -> 256 -> n_codes x K logits."
@@ -540,7 +519,6 @@ class ActionStateToLatent(nn.Module):
 
 PREDICTORS = {"action": ActionToLatentMLP, "state": ActionStateToLatent}
 
-
 # %% ../nbs/04_predictors.ipynb #c011
 def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None) -> torch.Tensor:
     "Codes `(B, 7, 5)` from logits `(B, K, 7, 5)`: argmax at T=0, else independent samples from softmax(logits/T)."
@@ -551,7 +529,6 @@ def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None)
     B, K, h, w = logits.shape
     p = F.softmax(logits.permute(0, 2, 3, 1).reshape(-1, K) / temperature, -1)
     return torch.multinomial(p, 1, generator=generator).view(B, h, w)
-
 
 # %% ../nbs/04_predictors.ipynb #c014
 def load_predictor(path) -> nn.Module:
@@ -578,7 +555,6 @@ def _cfg(model) -> dict:
         K=model.K,
         **({} if kind == "action" else dict(prev_action=model.prev_action)),
     )
-
 
 # %% ../nbs/04_predictors.ipynb #c016
 @torch.no_grad()
@@ -639,7 +615,6 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
         se += F.mse_loss(cur.float() / 255, win[:, -1].float() / 255, reduction="sum").item()
         n += cur.numel()
     return psnr(se / n)
-
 
 # %% ../nbs/04_predictors.ipynb #c018
 @dataclass
