@@ -482,6 +482,12 @@ def strip(episodes, loop: dict, steps) -> dict:
     return dict(neural=neural, real=real, steps=list(steps), labels=labels)
 
 # %% ../nbs/07_evaluate.ipynb #s002
+def _late_motion(frames, last: int = 5) -> torch.Tensor:
+    "Per rollout, the mean absolute frame-to-frame change over its `last` steps: uint8 `(N, T, H, W)` -> `(N,)`."
+    x = torch.as_tensor(frames)[:, -last - 1 :]
+    return mean_abs_change(x[:, :-1].flatten(0, 1), x[:, 1:].flatten(0, 1)).view(len(x), -1).mean(1)
+
+
 @torch.no_grad()
 def steering(
     spec,
@@ -532,9 +538,7 @@ def steering(
     pa = torch.tensor([c[3] for c in ctx])
     pcs = vq.encode(fp, fc, fpp)
     N = len(fc)
-    neural = {
-        b: neural_rollout(vq, p, fc, torch.full((N, horizon), b), fp, pcs, prev_actions=pa)[:, -1] for b in acts_used
-    }
+    neural = {b: neural_rollout(vq, p, fc, torch.full((N, horizon), b), fp, pcs, prev_actions=pa) for b in acts_used}
     real = {b: torch.from_numpy(np.stack(v)) for b, v in real.items()}
     # the world model alone: its decoder open-loop on the encoder's codes of the real branch (no predictor)
     wm = {
@@ -546,7 +550,8 @@ def steering(
         )
         for b in acts_used
     }
-    real = {b: v[:, -1] for b, v in real.items()}
+    move = {b: (_late_motion(real[b]), _late_motion(neural[b])) for b in acts_used}  # (real, neural) per start
+    real, neural = ({b: v[:, -1] for b, v in d.items()} for d in (real, neural))
     ps = lambda x, y: 10 * torch.log10(1 / ((x.float() - y.float()) / 255).pow(2).flatten(1).mean(1).clamp_min(1e-10))
     right = lambda g, a, b: (
         (ps(g[a], real[a]) + ps(g[b], real[b]) > ps(g[a], real[b]) + ps(g[b], real[a])).float().mean().item()
@@ -563,6 +568,11 @@ def steering(
             right_share=round(right(neural, a, b), 3),
             world_model_ab=round(ps(wm[a], wm[b]).mean().item(), 2),
             world_model_right_share=round(right(wm, a, b), 3),
+            real_motion=[round(move[x][0].mean().item(), 4) for x in (a, b)],
+            neural_motion=[round(move[x][1].mean().item(), 4) for x in (a, b)],
+            motion_right_share=round(
+                ((move[a][0] > move[b][0]) == (move[a][1] > move[b][1])).float().mean().item(), 3
+            ),
         )
     if details:
         out["_frames"] = {names[b]: (real[b], neural[b], wm[b]) for b in acts_used}

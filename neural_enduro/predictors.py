@@ -23,8 +23,9 @@ from .vqvae import free_run
 
 # %% auto #0
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
-           'HoldPairs', 'hold_contrast', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes', 'load_predictor',
-           'evaluate_predictor', 'rollout_psnr', 'PredictorTrainConfig', 'train_predictor', 'publish_predictor']
+           'HoldPairs', 'hold_contrast', 'play_holds', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
+           'load_predictor', 'evaluate_predictor', 'rollout_psnr', 'PredictorTrainConfig', 'train_predictor',
+           'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -445,6 +446,41 @@ def hold_contrast(model, hp: HoldPairs, a: int, b: int) -> list[dict]:
         )
     return out
 
+# %% ../nbs/04_predictors.ipynb #h004
+@torch.no_grad()
+def play_holds(src, predictor, world_model, out, batch: int = 64, progress: bool = True) -> Path:
+    """The holds of the `record_holds` file `src` as the game plays them: from each hold's real start, `predictor`'s
+    argmax codes decoded by `world_model` (its `decode`) feed the next step under the held action. Written to `out`
+    (atomically) in `record_holds`' layout: the game's own frames t-1, t and previous codes as inputs, the emulator's
+    codes of the same step as targets."""
+    z = dict(np.load(src))
+    if "hold" not in z:
+        raise ValueError(f"{src} is not a record_holds file")
+    hold, A, n = int(z["hold"]), len(json.loads(str(z["action_names"]))), len(z["codes"])
+    if n == 0 or n % (A * hold):
+        raise ValueError(f"{src} does not hold whole holds of {A} actions x {hold} steps: re-run record_holds")
+    frames = torch.from_numpy(z["frames"])
+    table = np.empty((n // hold * (hold + 1), *frames.shape[1:]), np.uint8)  # per hold: t-1, t, then the game's frames
+    i_prev, i_cur, pcodes = np.empty(n, np.int32), np.empty(n, np.int32), z["pcodes"].copy()
+    predictor.eval()
+    for b in tqdm(range(0, n, hold * batch), desc="play holds", disable=not progress):
+        s = np.arange(b, min(n, b + hold * batch), hold)  # step 0 of each hold in this batch
+        base = s // hold * (hold + 1)
+        fp, fc = frames[z["i_prev"][s]], frames[z["i_cur"][s]]
+        pc, pa, a = (torch.from_numpy(z[k][s]).long() for k in ("pcodes", "act_prev", "action"))
+        table[base], table[base + 1] = fp.numpy(), fc.numpy()
+        for k in range(hold):
+            i_prev[s + k], i_cur[s + k], pcodes[s + k] = base + k, base + k + 1, pc.numpy()
+            if k == hold - 1:
+                break
+            codes = predictor(a, fp, fc, pc, pa).argmax(1)
+            nxt = to_u8(world_model.decode(fc, codes, fp))
+            table[base + k + 2] = nxt.numpy()
+            fp, fc, pc, pa = fc, nxt, codes, a
+    meta = {k: z[k] for k in ("key", "action_names", "every", "hold", "split", "dirs")}
+    arrays = dict(frames=table, i_prev=i_prev, i_cur=i_cur, action=z["action"], act_prev=z["act_prev"])
+    return atomic_replace(out, lambda tmp: np.savez(tmp, **meta, **arrays, pcodes=pcodes, codes=z["codes"]))
+
 # %% ../nbs/04_predictors.ipynb #c008
 class ActionToLatentMLP(nn.Module):
     "The seed's action-only model: one-hot(action) -> 512 -> 256 -> n_codes x K logits."
@@ -633,6 +669,8 @@ class PredictorTrainConfig(TrainConfig):
     branch_frac: float = 0.5  # their share of each batch
     holds: str | None = None  # a folder of `record_holds` files: held-action pairs
     hold_frac: float = 0.0  # their share of each batch
+    own_holds: str | None = None  # a folder of `play_holds` files: the holds as the game plays them
+    own_hold_frac: float = 0.0  # their share of each batch
     contrast_weight: float = 0.0  # extra loss weight of the cells where the action changes the codes
     NON_NEGATIVE = ("self_rollout",)
 
@@ -644,9 +682,13 @@ class PredictorTrainConfig(TrainConfig):
             raise ValueError(f"contrast_weight must be >= 0, got {self.contrast_weight!r}")
         if not 0 <= self.branch_frac < 1:
             raise ValueError(f"branch_frac must be in [0, 1), got {self.branch_frac!r}")
-        if not 0 <= self.hold_frac < 1 or self.branch_frac * bool(self.branches) + self.hold_frac >= 1:
+        for k in ("hold_frac", "own_hold_frac"):
+            if not 0 <= getattr(self, k) < 1:
+                raise ValueError(f"{k} must be in [0, 1), got {getattr(self, k)!r}")
+        if self.branch_frac * bool(self.branches) + self.hold_frac + self.own_hold_frac >= 1:
             raise ValueError(
-                f"hold_frac must be in [0, 1) and leave recorded pairs beside branch_frac, got {self.hold_frac!r}"
+                f"branch_frac + hold_frac + own_hold_frac must leave recorded pairs in a batch, got "
+                f"{self.branch_frac * bool(self.branches)} + {self.hold_frac} + {self.own_hold_frac}"
             )
 
 
@@ -664,6 +706,7 @@ def _extra_pairs(cfg: PredictorTrainConfig, vqvae) -> dict:
     for name, folder, frac, cls in (
         ("branch", cfg.branches, cfg.branch_frac, BranchPairs),
         ("hold", cfg.holds, cfg.hold_frac, HoldPairs),
+        ("own_hold", cfg.own_holds, cfg.own_hold_frac, HoldPairs),
     ):
         if not folder:
             continue
@@ -708,7 +751,9 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     (see `_predictor_batch`), and validation then also logs `rollout_psnr` (`rollout_horizon` steps, predictor and
     decoder open-loop), which picks the best checkpoint. `branches` and `holds` mix in counterfactual and held-action
     pairs from the emulator (`record_branches`, `record_holds`); validation logs the token accuracy on their held-out
-    files (`branch_acc`, `hold_acc`) and on the cells where the action changes the codes (`*_contrast_acc`)."""
+    files (`branch_acc`, `hold_acc`) and on the cells where the action changes the codes (`*_contrast_acc`).
+    `own_holds` mixes in the holds as the game plays them (`play_holds`); their `own_hold_acc` then picks the best
+    checkpoint."""
     run = TrainRun(cfg, "predictor")
     if vqvae is None:
         if cfg.vqvae_path is None:
@@ -730,6 +775,8 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     rwi = rw[spread(len(rw), 32)] if len(rw) else None
     eligible = torch.nonzero(train.fp.history >= cfg.self_rollout + 1)[:, 0] if cfg.self_rollout else None
     select = "rollout_psnr" if cfg.self_rollout and rwi is not None else "token_acc"  # what picks the best checkpoint
+    if extra.get("own_hold", (None,) * 4)[2] is not None:
+        select = "own_hold_acc"  # trained on the game's own holds: picked by how it answers a held action in the game
     K = vqvae.cfg.codebook_size
     data_card = dict(
         dirs=[str(d) for d in data_dirs],
