@@ -7,7 +7,8 @@ export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
 .PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench
-.PHONY: data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-cpu train-all games
+.PHONY: data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-own-holds
+.PHONY: train-cpu train-all games
 .PHONY: evaluate train-dqn publish-dqn game analysis probe-vqvae probe-context
 
 help:  ## list the targets
@@ -137,15 +138,14 @@ train-predictors: install  ## train the action+state and action-only predictors 
 	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_mix -p max_frames 80000 $(MIX) \
 	  -p publish_to checkpoints/enduro/predictor_action.pt -p publish_half True
 
-# The shipped world model and action+state predictor (nbs/04b_joint): the CPU models of make train-vqvae and
-# make train-predictors, fine-tuned together with the rate term on a GPU (train-joint-gpu), then the decoder's two drift
+# The shipped world model and action+state predictor (nbs/04b_joint): the CPU models of make train-vqvae and make
+# train-predictors, fine-tuned together with the rate term on a GPU (train-joint-gpu), then the decoder's two drift
 # fine-tunes again and the action-only baseline on the new codes, on the CPU (train-joint). The GPU stages ran on one
 # H100 beside four other settings each, under a time cap (400 s: best at step 4,000 of 4,968; then 220 s: best at step
-# 2,000 of 2,699); here they are fixed step counts. Their frames: at most 28,000 from each recording (84,003).
-# Last, the action+state predictor is fine-tuned on the CPU with half of each batch held-action pairs made with the new
-# codes (runs/holds_joint, made first when missing: about 7 minutes) and the cells where the action changes the codes
-# weighted 11x (contrast_weight 10; nbs/04_predictors).
-# JOINT_DEVICE=cpu runs the joint stage on this CPU (far slower).
+# 2,000 of 2,699); here they are fixed step counts. Their frames: at most 28,000 from each recording (84,003). Last,
+# the action+state predictor is fine-tuned on the CPU with half of each batch held-action pairs made with the new codes
+# (runs/holds_joint, made first when missing: about 7 minutes) and the cells where the action changes the codes
+# weighted 11x (contrast_weight 10; nbs/04_predictors). JOINT_DEVICE=cpu runs the joint stage on this CPU (far slower).
 JOINT_DEVICE ?= cuda
 JOINT = $(PM) nbs/04b_joint.ipynb runs/$(1)/train.ipynb -p run_dir runs/$(1) -p batch_size 128 -p max_frames 28000 \
   -p val_max_frames 4000 -p val_pairs 1024 -p eval_every 1000 -p ckpt_every 500 -p frames_dir runs/frames \
@@ -178,8 +178,8 @@ train-joint: install  ## after train-joint-gpu: publish the joint pair, drift fi
 	  note='$(JOINT_NOTE)')"
 	$(PM) nbs/04_predictors.ipynb runs/pred_action_joint/train.ipynb -p run_dir runs/pred_action_joint -p model action \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p steps 1500 -p batch_size 256 -p val_pairs 1024 -p eval_every 500 \
-	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_joint -p frames_dir runs/frames -p max_frames 28000 $(MIX) \
-	  -p publish_to checkpoints/enduro/predictor_action.pt -p publish_half True
+	  -p ckpt_every 250 -p threads 2 -p cache_dir runs/latents_joint -p frames_dir runs/frames -p max_frames 28000 \
+	  $(MIX) -p publish_to checkpoints/enduro/predictor_action.pt -p publish_half True
 	$(PM) nbs/04_predictors.ipynb runs/pred_state_hold_joint/train.ipynb -p run_dir runs/pred_state_hold_joint \
 	  -p model state -p vqvae_path checkpoints/enduro/vqvae.pt -p init_from $(JOINT_RUN)/best_predictor.pt \
 	  -p holds runs/holds_joint -p hold_frac 0.5 -p contrast_weight 10 -p steps 1500 -p batch_size 64 -p lr 0.0003 \
@@ -222,11 +222,32 @@ train-tokens: install  ## train the token renderer on the shipped latent-action 
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft3/train.ipynb -p run_dir runs/tokens_ft3 $(TOKENS_FT3) \
 	  -p publish_to checkpoints/enduro -p temperature 0.7 -p refine 4
 
+# Then the action+state predictor is fine-tuned twice on held actions as the token game plays them (play_holds in
+# nbs/04_predictors): each action held 12 steps from the driver and random recordings (runs/holds12), played by the
+# predictor of checkpoints/enduro (runs/own_holds12), a fine-tune on both (runs/pred_own1); played again by that one
+# (runs/own_holds12b), a second fine-tune (runs/pred_own2), published. It needs the token renderer (train-tokens).
+OWN = $(PM) nbs/04_predictors.ipynb runs/$(1)/train.ipynb -p run_dir runs/$(1) -p model state \
+  -p vqvae_path checkpoints/enduro/vqvae.pt -p holds runs/holds12 -p hold_steps 12 -p own_renderer tokens \
+  -y "hold_every: {val: 128, train: 96}" -y "hold_episodes: {val: 5, train: 5}" -p batch_size 64 -p lr 0.0003 \
+  -p max_frames 28000 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 250 -p threads 2 \
+  -p cache_dir runs/latents_own -p frames_dir runs/frames $(DATA)
+OWN_NOTE = The predictor of make train-joint, fine-tuned in two rounds on held actions as the token game plays them \
+  (play_holds in nbs/04_predictors, make train-own-holds): runs/pred_own1, then runs/pred_own2.
+train-own-holds: install  ## fine-tune the action+state predictor on held actions as the token game plays them
+	@mkdir -p runs/pred_own1 runs/pred_own2
+	$(call OWN,pred_own1) -p init_from checkpoints/enduro/predictor_state.pt -p own_holds runs/own_holds12 \
+	  -p steps 1000 -p hold_frac 0.25 -p own_hold_frac 0.25 -p contrast_weight 10
+	$(call OWN,pred_own2) -p init_from runs/pred_own1/best.pt -p own_holds runs/own_holds12b \
+	  -p steps 1500 -p hold_frac 0.2 -p own_hold_frac 0.5 -p contrast_weight 20 \
+	  -p publish_to checkpoints/enduro/predictor_state.pt -p publish_note "$(OWN_NOTE)"
+
 # The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
-# the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the token renderer, the other games.
+# the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the token renderer, the predictor's
+# fine-tunes on its own holds, the other games.
 # The DQN (make train-dqn, publish-dqn) is separate: it only records data.
-train-cpu: data train-vqvae train-predictors train-seed train-tokens  ## the CPU-only set (no joint stage)
-TRAIN_ALL := data train-vqvae train-predictors train-seed train-joint-gpu train-joint train-tokens games
+train-cpu: data train-vqvae train-predictors train-seed train-tokens train-own-holds  ## the CPU-only set (no joint)
+TRAIN_ALL := data train-vqvae train-predictors train-seed train-joint-gpu train-joint train-tokens train-own-holds \
+  games
 train-all: $(TRAIN_ALL)  ## rebuild the shipped set (the joint stage on a GPU)
 
 games:  ## the other games with shipped checkpoints: Breakout and UpNDown (make game each)
@@ -304,9 +325,9 @@ analysis: install  ## the latent analysis on the full recordings into runs/analy
 	$(BIN)/papermill --no-progress-bar nbs/10_analysis.ipynb runs/analysis/analysis.ipynb -p run_dir runs/analysis \
 	  -y "data_dirs: {driver: data/episodes/driver, random: data/episodes/random, dqn: data/episodes/dqn}"
 
-# World-model probes: what limits the world model's recon PSNR? The same data, steps and schedule, one change at a time:
-# one context frame and no warp, 16x more codes per cell (information), 1.5x wider channels (capacity).
-# Metrics: runs/probe_*/metrics.jsonl.
+# World-model probes: what limits the recon PSNR of the world model? The same data, steps and schedule, one change at a
+# time: one context frame and no warp, 16x more codes per cell (information), 1.5x wider channels (capacity). Metrics:
+# runs/probe_*/metrics.jsonl.
 PROBE = $(PM) nbs/03_train_vqvae.ipynb runs/probe_$(1)/train.ipynb -p run_dir runs/probe_$(1) -p steps 1000 \
   -p batch_size 32 -p lr 0.0005 -p val_pairs 1024 -p eval_every 500 -p ckpt_every 500 -p threads 1 \
   -p frames_dir runs/frames $(MIX) -y "overrides: $(2)"
