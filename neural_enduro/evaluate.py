@@ -17,8 +17,8 @@ from .vqvae import load_vqvae, bench_decoder, codebook_stats
 from .core import psnr, checkpoint_dir, CHECKPOINTS_DIR
 from .vqvae import evaluate_pairs, free_run
 from .tokens import load_world_model
-from .predictors import load_predictor
-from .simulator import NeuralEnduro, neural_rollout, neural_step, collapsed
+from .predictors import load_predictor, neural_step
+from .simulator import NeuralEnduro, neural_rollout, collapsed
 from .realism import nearest_psnr, edge_count, mean_abs_change, c2st
 
 # %% auto #0

@@ -24,8 +24,8 @@ from .vqvae import free_run
 # %% auto #0
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
            'HoldPairs', 'hold_contrast', 'play_holds', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
-           'load_predictor', 'evaluate_predictor', 'rollout_psnr', 'PredictorTrainConfig', 'train_predictor',
-           'publish_predictor']
+           'neural_step', 'load_predictor', 'evaluate_predictor', 'rollout_psnr', 'PredictorTrainConfig',
+           'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -473,8 +473,7 @@ def play_holds(src, predictor, world_model, out, batch: int = 64, progress: bool
             i_prev[s + k], i_cur[s + k], pcodes[s + k] = base + k, base + k + 1, pc.numpy()
             if k == hold - 1:
                 break
-            codes = predictor(a, fp, fc, pc, pa).argmax(1)
-            nxt = to_u8(world_model.decode(fc, codes, fp))
+            nxt, codes = neural_step(predictor, world_model.decode, fp, fc, a, pc, prev_actions=pa)
             table[base + k + 2] = nxt.numpy()
             fp, fc, pc, pa = fc, nxt, codes, a
     meta = {k: z[k] for k in ("key", "action_names", "every", "hold", "split", "dirs")}
@@ -566,6 +565,17 @@ def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None)
     p = F.softmax(logits.permute(0, 2, 3, 1).reshape(-1, K) / temperature, -1)
     return torch.multinomial(p, 1, generator=generator).view(B, h, w)
 
+
+@torch.inference_mode()
+def neural_step(
+    predict, decode, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None, prev_actions=None
+):
+    """The game's one step, batched: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` and
+    actions `(B,)` (None: no previous step) -> (next uint8 frames, codes). `predict` is the action-to-latent model,
+    `decode` the world model's `decode` (or their traced batch-1 graphs, as `NeuralEnduro` plays them)."""
+    codes = sample_codes(predict(actions, f_prev, f_cur, prev_codes, prev_actions), temperature, generator)
+    return to_u8(decode(f_cur, codes, f_prev)), codes
+
 # %% ../nbs/04_predictors.ipynb #c014
 def load_predictor(path) -> nn.Module:
     "A predictor from a checkpoint, loaded strictly and safely, in eval mode, channels-last (see `load_vqvae`)."
@@ -645,9 +655,8 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
         _, _, _, pc, _, pa = lp.batch(first)  # the codes and action of the step before the first
         for s in range(horizon):
             a = lp.fp.actions[first + s]
-            pc = model(a, prev, cur, pc, pa).argmax(1)
-            pa = a
-            prev, cur = cur, to_u8(vqvae.decode(cur, pc, prev))
+            nxt, pc = neural_step(model, vqvae.decode, prev, cur, a, pc, prev_actions=pa)
+            prev, cur, pa = cur, nxt, a
         se += F.mse_loss(cur.float() / 255, win[:, -1].float() / 255, reduction="sum").item()
         n += cur.numel()
     return psnr(se / n)

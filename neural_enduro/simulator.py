@@ -14,11 +14,11 @@ from .data import start_frames, save_gif
 from .vqvae import LatentActionVQVAE, load_vqvae, traced
 from .tokens import load_world_model
 from .core import checkpoint_dir, CHECKPOINTS_DIR, to_u8
-from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, sample_codes
+from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, neural_step
 from .realism import edge_count, mean_abs_change, filmstrip
 
 # %% auto #0
-__all__ = ['COLLAPSE_THRESHOLD', 'collapsed', 'neural_step', 'neural_rollout', 'NeuralEnduro', 'save_video', 'drive_side_by_side',
+__all__ = ['COLLAPSE_THRESHOLD', 'collapsed', 'neural_rollout', 'NeuralEnduro', 'save_video', 'drive_side_by_side',
            'side_by_side']
 
 # %% ../nbs/05_simulator.ipynb #c005
@@ -30,17 +30,6 @@ def collapsed(frames) -> torch.Tensor:
     f = torch.as_tensor(frames)
     x = f.float().flatten(1) / (255 if f.dtype == torch.uint8 else 1)
     return (x.std(1) < COLLAPSE_THRESHOLD) | (x.mean(1) < COLLAPSE_THRESHOLD)
-
-
-@torch.inference_mode()
-def neural_step(
-    predict, decode, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None, prev_actions=None
-):
-    """The game's one step, batched: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` and
-    actions `(B,)` (None: no previous step) -> (next uint8 frames, codes). `predict` is the action-to-latent model,
-    `decode` the world model's `decode` (or their traced batch-1 graphs, as `NeuralEnduro` plays them)."""
-    codes = sample_codes(predict(actions, f_prev, f_cur, prev_codes, prev_actions), temperature, generator)
-    return to_u8(decode(f_cur, codes, f_prev)), codes
 
 
 @torch.inference_mode()
