@@ -25,6 +25,7 @@ __all__ = [
     'TokenDynamicsConfig',
     'TokenDynamics',
     'sample_tokens',
+    'native_bf16',
     'TokenWorldModel',
     'model_hash',
     'save_tokenizer',
@@ -290,6 +291,13 @@ def sample_tokens(logits: torch.Tensor, temperature: float = 0.0, generator=None
     return out.reshape(B, h, w)
 
 
+def native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX-512 BF16 or AMX): where it does, the token dynamics runs in
+    bfloat16 (about 1.7x faster at batch 1); elsewhere bfloat16 is emulated and slower, so it runs in float32."""
+    has = [getattr(torch.cpu, f"_is_{k}_supported", lambda: False) for k in ("avx512_bf16", "amx_tile")]
+    return any(f() for f in has)
+
+
 def _as_u8(frames) -> torch.Tensor:
     "uint8 frames as they are; frames in [0, 1] rounded to uint8."
     f = torch.as_tensor(frames)
@@ -302,7 +310,14 @@ class TokenWorldModel(nn.Module):
 
     traceable = False  # sampling draws from the model's generator: play runs it eagerly
 
-    def __init__(self, vqvae: LatentActionVQVAE, tokenizer: PatchTokenizer, dynamics: TokenDynamics, seed: int = 0):
+    def __init__(
+        self,
+        vqvae: LatentActionVQVAE,
+        tokenizer: PatchTokenizer,
+        dynamics: TokenDynamics,
+        seed: int = 0,
+        bf16: bool | None = None,
+    ):
         super().__init__()
         if dynamics.cfg.vocab != tokenizer.K or dynamics.cfg.grid != tokenizer.grid:
             raise ValueError(
@@ -313,6 +328,7 @@ class TokenWorldModel(nn.Module):
         self.cfg = vqvae.cfg
         self.prep = vqvae.prep
         self.generator = torch.Generator().manual_seed(seed)
+        self.bf16 = native_bf16() if bf16 is None else bool(bf16)  # run the dynamics in bfloat16 (autocast)
         self.card = {}
 
     def encode(self, f0, f1, f_prev=None) -> torch.Tensor:
@@ -329,8 +345,8 @@ class TokenWorldModel(nn.Module):
         return sample_tokens(logits, t, self.generator, self.dynamics.cfg.min_p)
 
     def prepare_play(self):
-        """Trace the dynamics for batch-1 play (a frozen TorchScript graph, checked against the eager model): about
-        twice as fast on this CPU. Other batch sizes keep running eagerly."""
+        """Trace the dynamics for batch-1 play (a frozen TorchScript graph, checked against the eager model, in
+        bfloat16 where `bf16`): about twice as fast on this CPU. Other batch sizes keep running eagerly."""
         from neural_enduro.vqvae import traced
 
         V, (gh, gw) = self.dynamics.cfg.vocab, self.dynamics.cfg.grid
@@ -338,7 +354,9 @@ class TokenWorldModel(nn.Module):
         t = torch.randint(0, V, (2, 1, gh, gw), generator=g)
         c = torch.randint(0, self.cfg.codebook_size, (1, *self.cfg.grid), generator=g)
         hint = [torch.rand(1, *self.cfg.frame_shape, generator=g)] if self.dynamics.cfg.hint else []
-        self._play = traced(self.dynamics, "forward", t[0], t[1], c, *hint, atol=1e-3)
+        # bfloat16 keeps 8 bits of mantissa: logits of up to ~100 differ from the eager ones by up to ~1
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            self._play = traced(self.dynamics, "forward", t[0], t[1], c, *hint, atol=2.0 if self.bf16 else 1e-3)
         return self
 
     def _encode(self, frames, refined: bool = False):
@@ -359,8 +377,12 @@ class TokenWorldModel(nn.Module):
         return self._known[-1]
 
     def _dynamics(self, *args):
+        "The dynamics' logits as float: the traced graph at batch 1 after `prepare_play`, else eager (autocast)."
         play = getattr(self, "_play", None)
-        return play(*args) if play is not None and len(args[0]) == 1 else self.dynamics(*args)
+        if play is not None and len(args[0]) == 1:
+            return play(*args).float()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            return self.dynamics(*args).float()
 
     def decode(self, f0, codes, f_prev=None) -> torch.Tensor:
         """The next frame in [0, 1] `(B, H, W)` after frames `f0` (and t-1, `f_prev`) under `codes` `(B, 7, 5)`. With
