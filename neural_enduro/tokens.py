@@ -6,6 +6,7 @@
 from __future__ import annotations
 import hashlib
 import math
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -292,8 +293,13 @@ def sample_tokens(logits: torch.Tensor, temperature: float = 0.0, generator=None
 
 
 def native_bf16() -> bool:
-    """Whether this CPU computes bfloat16 natively (AVX-512 BF16 or AMX): where it does, the token dynamics runs in
-    bfloat16 (about 1.7x faster at batch 1); elsewhere bfloat16 is emulated and slower, so it runs in float32."""
+    """Whether the token dynamics runs in bfloat16: where this CPU computes it natively (AVX-512 BF16 or AMX), not
+    where it would be emulated (slower). `NEURAL_ENDURO_BF16=0` or `=1` in the environment decides instead."""
+    env = os.environ.get("NEURAL_ENDURO_BF16")
+    if env is not None:
+        if env not in ("0", "1"):
+            raise ValueError(f"NEURAL_ENDURO_BF16 must be 0 (float32) or 1 (bfloat16), got {env!r}")
+        return env == "1"
     has = [getattr(torch.cpu, f"_is_{k}_supported", lambda: False) for k in ("avx512_bf16", "amx_tile")]
     return any(f() for f in has)
 
