@@ -35,17 +35,8 @@ from neural_enduro.tokens import (
 from .vqvae import load_vqvae
 
 # %% auto #0
-__all__ = [
-    'TokenTrainConfig',
-    'TokenPairs',
-    'token_loss',
-    'corrupt_tokens',
-    'validate',
-    'train_tokens',
-    'publish_tokens',
-    'refine_tokens',
-]
-
+__all__ = ['TokenTrainConfig', 'TokenPairs', 'token_loss', 'corrupt_tokens', 'validate', 'train_tokens', 'publish_tokens',
+           'refine_tokens']
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -86,7 +77,6 @@ class TokenTrainConfig(TrainConfig):
         if not 0 <= self.corrupt < 1 or self.changed_weight < 1:
             raise ValueError(f"need 0 <= corrupt < 1, changed_weight >= 1; got {self.corrupt}, {self.changed_weight}")
 
-
 # %% ../nbs/04c_train_tokens.ipynb #x007
 class TokenPairs:
     "Token grids and latent-action codes of the `split` transitions of recordings (cached in `cache_dir`)."
@@ -125,7 +115,6 @@ class TokenPairs:
             has_next=self.has_next[i],
         )
 
-
 # %% ../nbs/04c_train_tokens.ipynb #x009
 def token_loss(logits, target, cur, changed_weight: float = 1.0, mask=None) -> tuple[torch.Tensor, dict]:
     "Weighted cross-entropy of `logits` `(B, V, h, w)` against `target` `(B, h, w)`; `cur` marks what changed."
@@ -151,7 +140,6 @@ def corrupt_tokens(tok: torch.Tensor, share: float, vocab: int, generator=None) 
         return tok
     m = torch.rand(tok.shape, generator=generator) < share
     return torch.where(m, torch.randint(0, vocab, tok.shape, generator=generator), tok)
-
 
 # %% ../nbs/04c_train_tokens.ipynb #x011
 def _hint(vqvae, tok, prev, cur, codes):
@@ -286,7 +274,6 @@ def _init_dynamics(dyn: TokenDynamics, path, tok: PatchTokenizer):
     if ck.get("belongs_to", {}).get("tokenizer") != tok.fingerprint():
         raise ValueError(f"init_from {path} was trained with another tokenizer than this run's")
     load_state_strict(dyn, {k: v.float() for k, v in ck["state_dict"].items()}, path)
-
 
 # %% ../nbs/04c_train_tokens.ipynb #x013
 def publish_tokens(
