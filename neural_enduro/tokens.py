@@ -186,6 +186,7 @@ class TokenDynamicsConfig:
     code_grid: tuple = (7, 5)  # latent-action code grid
     codebook_size: int = 256  # latent-action codes
     dim: int = 96  # width at the token grid; 2x below
+    res: int = 2  # residual blocks at the token grid, on the way down and again on the way up
     hint: bool = False  # also see the pixel decoder's one-step prediction (the hybrid design)
     patch: int = 8  # pixels per token side (for the hint's space-to-depth)
     temperature: float = 0.0  # sampling temperature of the next tokens at play (0: argmax)
@@ -193,9 +194,10 @@ class TokenDynamicsConfig:
 
     def __post_init__(self):
         self.grid, self.code_grid = tuple(self.grid), tuple(self.code_grid)
-        if self.vocab < 2 or self.dim < 8 or self.temperature < 0:
+        if self.vocab < 2 or self.dim < 8 or self.res < 1 or self.temperature < 0:
             raise ValueError(
-                f"need vocab >= 2, dim >= 8, temperature >= 0; got {self.vocab}, {self.dim}, {self.temperature}"
+                f"need vocab >= 2, dim >= 8, res >= 1, temperature >= 0; "
+                f"got {self.vocab}, {self.dim}, {self.res}, {self.temperature}"
             )
 
 
@@ -226,12 +228,12 @@ class TokenDynamics(nn.Module):
         self.emb_cur, self.emb_prev = nn.Embedding(cfg.vocab, d), nn.Embedding(cfg.vocab, d)
         self.codes = nn.Embedding(cfg.codebook_size + 1, 2 * d)  # + "no code"
         self.inp = nn.Conv2d(2 * d + (cfg.patch**2 if cfg.hint else 0), d, 1)
-        self.enc0 = nn.Sequential(_Res(d), _Res(d))
+        self.enc0 = nn.Sequential(*(_Res(d) for _ in range(cfg.res)))
         self.down1 = nn.Sequential(nn.Conv2d(d, 2 * d, 3, 2, 1), _Res(2 * d))
         self.down2 = nn.Sequential(nn.Conv2d(2 * d, 2 * d, 3, 2, 1), _Res(2 * d))
         self.mid = nn.Sequential(_Res(2 * d), _Res(2 * d))
         self.up1 = nn.Sequential(nn.Conv2d(4 * d, 2 * d, 3, padding=1), _Res(2 * d))
-        self.up0 = nn.Sequential(nn.Conv2d(3 * d, d, 3, padding=1), _Res(d), _Res(d))
+        self.up0 = nn.Sequential(nn.Conv2d(3 * d, d, 3, padding=1), *(_Res(d) for _ in range(cfg.res)))
         self.out = nn.Sequential(nn.GroupNorm(8, d), nn.SiLU(), nn.Conv2d(d, cfg.vocab, 1))
 
     def forward(self, tok_prev, tok_cur, codes, hint=None):

@@ -28,6 +28,7 @@ from neural_enduro.tokens import (
     fit_tokenizer,
     load_tokenizer,
     model_hash,
+    native_bf16,
     save_dynamics,
     save_tokenizer,
     sample_tokens,
@@ -35,8 +36,8 @@ from neural_enduro.tokens import (
 from .vqvae import load_vqvae
 
 # %% auto #0
-__all__ = ['TokenTrainConfig', 'TokenPairs', 'token_loss', 'corrupt_tokens', 'validate', 'train_tokens', 'publish_tokens',
-           'refine_tokens']
+__all__ = ['TokenTrainConfig', 'TokenPairs', 'token_loss', 'distill_loss', 'corrupt_tokens', 'validate', 'train_tokens',
+           'publish_tokens', 'refine_tokens']
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -53,6 +54,7 @@ class TokenTrainConfig(TrainConfig):
     kmeans_frames: int = 4000
     kmeans_iters: int = 20
     dim: int = 64  # dynamics width
+    res: int = 2  # dynamics' residual blocks at the token grid, each way
     hint: bool = False  # the hybrid: the dynamics also sees the pixel decoder's prediction
     temperature: float = 1.0  # sampling temperature at play (stored in the dynamics' config)
     steps: int = 4000
@@ -64,18 +66,23 @@ class TokenTrainConfig(TrainConfig):
     changed_weight: float = 5.0  # loss weight of tokens that change from t to t+1
     own_rollout: bool = True  # also train one step from the model's own sampled tokens
     init_from: str | None = None  # start from this dynamics checkpoint (its dim, hint and the tokenizer beside it)
+    teacher: str | None = None  # distil: also learn this dynamics checkpoint's next-token distributions (any size)
+    distill: float = 1.0  # weight of the KL divergence to the teacher's distributions
     val_pairs: int = 512
     eval_every: int = 500
     ckpt_every: int = 200
 
     def __post_init__(self):
         super().__post_init__()
-        for k in ("K", "patch", "dim"):
+        for k in ("K", "patch", "dim", "res"):
             v = getattr(self, k)
             if not isinstance(v, int) or v <= 0:
                 raise ValueError(f"{k} must be a positive integer, got {v!r}")
-        if not 0 <= self.corrupt < 1 or self.changed_weight < 1:
-            raise ValueError(f"need 0 <= corrupt < 1, changed_weight >= 1; got {self.corrupt}, {self.changed_weight}")
+        if not 0 <= self.corrupt < 1 or self.changed_weight < 1 or self.distill < 0:
+            raise ValueError(
+                f"need 0 <= corrupt < 1, changed_weight >= 1, distill >= 0; "
+                f"got {self.corrupt}, {self.changed_weight}, {self.distill}"
+            )
 
 # %% ../nbs/04c_train_tokens.ipynb #x007
 class TokenPairs:
@@ -116,13 +123,17 @@ class TokenPairs:
         )
 
 # %% ../nbs/04c_train_tokens.ipynb #x009
+def _cell_weights(target, cur, changed_weight: float, mask=None) -> torch.Tensor:
+    "Per-cell loss weights `(B, h, w)`: `changed_weight` where the token changes from `cur`, 0 where `mask` is off."
+    w = 1 + (changed_weight - 1) * (target != cur).float()
+    return w if mask is None else w * mask[:, None, None].float()
+
+
 def token_loss(logits, target, cur, changed_weight: float = 1.0, mask=None) -> tuple[torch.Tensor, dict]:
     "Weighted cross-entropy of `logits` `(B, V, h, w)` against `target` `(B, h, w)`; `cur` marks what changed."
     ce = F.cross_entropy(logits, target, reduction="none")
     changed = target != cur
-    w = 1 + (changed_weight - 1) * changed.float()
-    if mask is not None:
-        w = w * mask[:, None, None].float()
+    w = _cell_weights(target, cur, changed_weight, mask)
     loss = (ce * w).sum() / w.sum().clamp(min=1)
     with torch.no_grad():
         hit = logits.argmax(1) == target
@@ -132,6 +143,15 @@ def token_loss(logits, target, cur, changed_weight: float = 1.0, mask=None) -> t
             ce=ce.mean().item(),
         )
     return loss, stats
+
+
+def distill_loss(logits, teacher_logits, target, cur, changed_weight: float = 1.0, mask=None) -> torch.Tensor:
+    """KL divergence from a teacher's next-token distributions to the student's `logits` `(B, V, h, w)`, per cell,
+    weighted as `token_loss` weighs the cells."""
+    log_t = F.log_softmax(teacher_logits.float(), 1)
+    kl = (log_t.exp() * (log_t - F.log_softmax(logits, 1))).sum(1)
+    w = _cell_weights(target, cur, changed_weight, mask)
+    return (kl * w).sum() / w.sum().clamp(min=1)
 
 
 def corrupt_tokens(tok: torch.Tensor, share: float, vocab: int, generator=None) -> torch.Tensor:
@@ -148,24 +168,31 @@ def _hint(vqvae, tok, prev, cur, codes):
         return vqvae.decode(tok.decode(cur), codes, tok.decode(prev))
 
 
-def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None):
-    "The loss of one batch: the real context (corrupted), then, with `own_rollout`, one step from its own sample."
+def _scored(dyn, teacher, args, target, cur, cfg: TokenTrainConfig, mask=None):
+    "Loss and stats of one prediction: `token_loss`, plus `distill` x `distill_loss` when a `teacher` is given."
+    logits = dyn(*args)
+    loss, stats = token_loss(logits, target, cur, cfg.changed_weight, mask)
+    if teacher is not None:
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=native_bf16()):
+            t_logits = teacher(*args)
+        kl = distill_loss(logits, t_logits, target, cur, cfg.changed_weight, mask)
+        loss, stats = loss + cfg.distill * kl, dict(stats, kl=kl.item())
+    return logits, loss, stats
+
+
+def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None, teacher=None):
+    """The loss of one batch: the real context (corrupted), then, with `own_rollout`, one step from its own sample;
+    each scored against the real tokens and, with a `teacher`, against the teacher's distributions."""
     V = dyn.cfg.vocab
     prev, cur = corrupt_tokens(b["prev"], cfg.corrupt, V, g), corrupt_tokens(b["cur"], cfg.corrupt, V, g)
     hint = _hint(vqvae, tok, prev, cur, b["codes"]) if cfg.hint else None
-    logits = dyn(prev, cur, b["codes"], hint)
-    loss, stats = token_loss(logits, b["nxt"], b["cur"], cfg.changed_weight)
+    logits, loss, stats = _scored(dyn, teacher, (prev, cur, b["codes"], hint), b["nxt"], b["cur"], cfg)
     n = len(b["cur"]) // 2  # the second step on half the batch: half the cost, the same signal
     if cfg.own_rollout and b["has_next"][:n].any():
         own = sample_tokens(logits[:n].detach(), 1.0, g)
         hint2 = _hint(vqvae, tok, b["cur"][:n], own, b["codes2"][:n]) if cfg.hint else None
-        loss2, s2 = token_loss(
-            dyn(b["cur"][:n], own, b["codes2"][:n], hint2),
-            b["nxt2"][:n],
-            b["nxt"][:n],
-            cfg.changed_weight,
-            b["has_next"][:n],
-        )
+        args2 = (b["cur"][:n], own, b["codes2"][:n], hint2)
+        _, loss2, s2 = _scored(dyn, teacher, args2, b["nxt2"][:n], b["nxt"][:n], cfg, b["has_next"][:n])
         loss = (loss + loss2) / 2
         stats["acc_own"] = s2["acc"]
     return loss, stats
@@ -196,6 +223,7 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
         code_grid=vqvae.cfg.grid,
         codebook_size=vqvae.cfg.codebook_size,
         dim=cfg.dim,
+        res=cfg.res,
         hint=cfg.hint,
         patch=cfg.patch,
         temperature=cfg.temperature,
@@ -203,6 +231,7 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
     dyn = TokenDynamics(dcfg)
     if cfg.init_from and run.step == 0:
         _init_dynamics(dyn, cfg.init_from, tok)
+    teacher = _teacher(cfg.teacher, tok, vqvae) if cfg.teacher else None
     opt = torch.optim.AdamW(dyn.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.SequentialLR(
         opt,
@@ -220,7 +249,7 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
     while not run.done:
         dyn.train()
         b = train.batch(torch.randint(0, len(train), (cfg.batch_size,), generator=g))
-        loss, stats = _step_loss(dyn, vqvae, tok, b, cfg, g)
+        loss, stats = _step_loss(dyn, vqvae, tok, b, cfg, g, teacher)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(dyn.parameters(), 1.0)
@@ -241,15 +270,15 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
 
 
 def _tokenizer(cfg: TokenTrainConfig, progress=True) -> PatchTokenizer:
-    """The run's tokenizer: fitted once on training frames (every recording), or the one beside `init_from`, then
-    read back from `tokenizer.pt`."""
+    """The run's tokenizer: fitted once on training frames (every recording), or the one beside `init_from` (else
+    beside `teacher`), then read back from `tokenizer.pt`."""
     path = Path(cfg.run_dir) / "tokenizer.pt"
     if path.exists():
         return load_tokenizer(path)
-    if cfg.init_from:
-        src = Path(cfg.init_from).parent / "tokenizer.pt"
+    if cfg.init_from or cfg.teacher:
+        src = Path(cfg.init_from or cfg.teacher).parent / "tokenizer.pt"
         if not src.exists():
-            raise FileNotFoundError(f"init_from {cfg.init_from}: its tokenizer {src} is missing")
+            raise FileNotFoundError(f"{cfg.init_from or cfg.teacher}: its tokenizer {src} is missing")
         load_tokenizer(src)  # checks it
         atomic_replace(path, lambda tmp: shutil.copyfile(src, tmp))
         return load_tokenizer(path)
@@ -265,15 +294,29 @@ def _tokenizer(cfg: TokenTrainConfig, progress=True) -> PatchTokenizer:
 
 
 def _init_dynamics(dyn: TokenDynamics, path, tok: PatchTokenizer):
-    "Load a dynamics checkpoint's weights into `dyn` (a fine-tune): built alike, for the same tokenizer."
+    """Load a dynamics checkpoint's weights into `dyn` (a fine-tune): built alike, for the same tokenizer. A
+    checkpoint with more residual blocks at the token grid (`res`) gives its first `dyn.cfg.res` each way."""
     ck = read_checkpoint(path, "token_dynamics")
     have, want = asdict(dyn.cfg), asdict(TokenDynamicsConfig(**ck["config"]))
-    differ = [k for k in have if k not in ("temperature", "min_p") and have[k] != want[k]]
+    differ = [k for k in have if k not in ("temperature", "min_p", "res") and have[k] != want[k]]
+    if have["res"] > want["res"]:
+        differ.append("res")
     if differ:
         raise ValueError(f"init_from {path} was built with other {', '.join(differ)}: set them as it has them")
     if ck.get("belongs_to", {}).get("tokenizer") != tok.fingerprint():
         raise ValueError(f"init_from {path} was trained with another tokenizer than this run's")
-    load_state_strict(dyn, {k: v.float() for k, v in ck["state_dict"].items()}, path)
+    keep = dyn.state_dict().keys()  # the blocks beyond res are not among them
+    load_state_strict(dyn, {k: v.float() for k, v in ck["state_dict"].items() if k in keep}, path)
+
+
+def _teacher(path, tok: PatchTokenizer, vqvae) -> TokenDynamics:
+    "The frozen dynamics to distil from: any size, but for this run's tokenizer and latent-action model."
+    ck = read_checkpoint(path, "token_dynamics")
+    if ck.get("belongs_to") != dict(tokenizer=tok.fingerprint(), vqvae=model_hash(vqvae)):
+        raise ValueError(f"teacher {path} was trained with another tokenizer or latent-action model than this run's")
+    teacher = TokenDynamics(TokenDynamicsConfig(**ck["config"]))
+    load_state_strict(teacher, {k: v.float() for k, v in ck["state_dict"].items()}, path)
+    return teacher.eval().requires_grad_(False)
 
 # %% ../nbs/04c_train_tokens.ipynb #x013
 def publish_tokens(

@@ -36,6 +36,7 @@ class TrainConfig:
     eval_every: int = 15
     ckpt_every: int = 15
     max_seconds: float | None = None  # also stop after this much training time
+    stop_at: int | None = None  # also stop at this step, the schedule still spanning `steps` (a stage cut short)
     seed: int = 0
     threads: int | None = None
     resume: bool = True
@@ -57,6 +58,10 @@ class TrainConfig:
             raise ValueError(f"lr must be positive, got {self.lr!r}")
         if self.max_seconds is not None and not self.max_seconds > 0:
             raise ValueError(f"max_seconds must be positive, got {self.max_seconds!r}")
+        if self.stop_at is not None and (
+            isinstance(self.stop_at, bool) or not isinstance(self.stop_at, int) or not 0 < self.stop_at <= self.steps
+        ):
+            raise ValueError(f"stop_at must be an integer in 1..steps ({self.steps}), got {self.stop_at!r}")
 
     def to_dict(self) -> dict:
         "Plain values only (checkpoints load with `weights_only`)."
@@ -89,7 +94,8 @@ class TrainRun:
     to validate), `log` to `metrics.jsonl`, `improved` for the best figure, `card` for `best.pt`, `save_last`.
     Validation and checkpoint writing do not count as training time."""
 
-    RESUMABLE = ("steps", "threads", "resume", "eval_every", "ckpt_every", "max_seconds")  # may change on resuming
+    # may change on resuming
+    RESUMABLE = ("steps", "threads", "resume", "eval_every", "ckpt_every", "max_seconds", "stop_at")
 
     def __init__(self, cfg: TrainConfig, kind: str):
         self.cfg, self.kind = cfg, kind
@@ -133,8 +139,9 @@ class TrainRun:
 
     @property
     def done(self) -> bool:
-        "At `steps`, or past `max_seconds` of training."
-        return self.step >= self.cfg.steps or bool(self.cfg.max_seconds and self.elapsed >= self.cfg.max_seconds)
+        "At `steps` (or `stop_at`), or past `max_seconds` of training."
+        end = self.cfg.stop_at or self.cfg.steps
+        return self.step >= end or bool(self.cfg.max_seconds and self.elapsed >= self.cfg.max_seconds)
 
     def tick(self) -> bool:
         "Count one training step and its time; True when it is time to validate (every `eval_every` steps, and last)."
