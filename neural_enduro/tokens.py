@@ -20,7 +20,7 @@ from .vqvae import LatentActionVQVAE, load_vqvae
 # %% auto #0
 __all__ = ['RENDERERS', 'PatchTokenizer', 'fit_tokenizer', 'fit_refinements', 'TokenDynamicsConfig', 'TokenDynamics',
            'sample_tokens', 'native_bf16', 'TokenWorldModel', 'model_hash', 'save_tokenizer', 'load_tokenizer',
-           'save_dynamics', 'load_token_world_model', 'load_world_model']
+           'save_dynamics', 'load_dynamics', 'load_token_world_model', 'load_world_model']
 
 # %% ../nbs/02b_tokens.ipynb #t006
 class PatchTokenizer(nn.Module):
@@ -424,13 +424,19 @@ def save_dynamics(path, dyn: TokenDynamics, tok: PatchTokenizer, vqvae: LatentAc
     )
 
 
+def load_dynamics(path) -> tuple:
+    "A `TokenDynamics` checkpoint loaded strictly and safely, in float32 and eval mode, and the checkpoint's dict."
+    ck = read_checkpoint(path, "token_dynamics")
+    dyn = TokenDynamics(TokenDynamicsConfig(**ck["config"]))
+    load_state_strict(dyn, {k: v.float() for k, v in ck["state_dict"].items()}, path)
+    return dyn.eval(), ck
+
+
 def load_token_world_model(folder, seed: int = 0) -> TokenWorldModel:
     """`vqvae.pt`, `tokenizer.pt` and `dynamics.pt` of a checkpoint folder as a `TokenWorldModel`; refuses a
     tokenizer or latent-action model other than the ones the dynamics was trained with."""
     folder = Path(folder)
-    ck = read_checkpoint(folder / "dynamics.pt", "token_dynamics")
-    dyn = TokenDynamics(TokenDynamicsConfig(**ck["config"]))
-    load_state_strict(dyn, {k: v.float() for k, v in ck["state_dict"].items()}, folder / "dynamics.pt")
+    dyn, ck = load_dynamics(folder / "dynamics.pt")
     tok, vq = load_tokenizer(folder / "tokenizer.pt"), load_vqvae(folder / "vqvae.pt")
     want = ck.get("belongs_to", {})
     have = dict(tokenizer=tok.fingerprint(), vqvae=model_hash(vq))

@@ -26,6 +26,7 @@ from neural_enduro.tokens import (
     TokenDynamicsConfig,
     fit_refinements,
     fit_tokenizer,
+    load_dynamics,
     load_tokenizer,
     model_hash,
     native_bf16,
@@ -311,12 +312,10 @@ def _init_dynamics(dyn: TokenDynamics, path, tok: PatchTokenizer):
 
 def _teacher(path, tok: PatchTokenizer, vqvae) -> TokenDynamics:
     "The frozen dynamics to distil from: any size, but for this run's tokenizer and latent-action model."
-    ck = read_checkpoint(path, "token_dynamics")
+    teacher, ck = load_dynamics(path)
     if ck.get("belongs_to") != dict(tokenizer=tok.fingerprint(), vqvae=model_hash(vqvae)):
         raise ValueError(f"teacher {path} was trained with another tokenizer or latent-action model than this run's")
-    teacher = TokenDynamics(TokenDynamicsConfig(**ck["config"]))
-    load_state_strict(teacher, {k: v.float() for k, v in ck["state_dict"].items()}, path)
-    return teacher.eval().requires_grad_(False)
+    return teacher.requires_grad_(False)
 
 # %% ../nbs/04c_train_tokens.ipynb #x013
 def publish_tokens(
