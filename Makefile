@@ -8,7 +8,7 @@ export PYTHONHASHSEED := 0
 .DEFAULT_GOAL := help
 .PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench
 .PHONY: data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-own-holds
-.PHONY: train-cpu train-all games
+.PHONY: train-cpu train-all games train-tokens-gpu
 .PHONY: evaluate train-dqn publish-dqn game analysis probe-vqvae probe-context
 
 help:  ## list the targets
@@ -214,13 +214,31 @@ TOKENS_FT3 ?= -y "overrides: {dim: 48, steps: 3000, lr: 0.0005, warmup: 100, eva
 train-tokens: install  ## train the token renderer on the shipped latent-action codes and publish it
 	@mkdir -p runs/tokens runs/tokens_ft runs/tokens_ft2 runs/tokens_ft3
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens/train.ipynb -p run_dir runs/tokens $(TOKENS)
-	cp -n runs/tokens/latents_*.npz runs/tokens/tokens_*.npy runs/tokens_ft/  # the same codes and tokens: not twice
+	cp -n runs/tokens/token_pairs_*.npz runs/tokens_ft/  # the same codes and tokens: not twice
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft/train.ipynb -p run_dir runs/tokens_ft $(TOKENS_FT)
-	cp -n runs/tokens/latents_*.npz runs/tokens/tokens_*.npy runs/tokens_ft2/
+	cp -n runs/tokens/token_pairs_*.npz runs/tokens_ft2/
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft2/train.ipynb -p run_dir runs/tokens_ft2 $(TOKENS_FT2)
-	cp -n runs/tokens/latents_*.npz runs/tokens/tokens_*.npy runs/tokens_ft3/
+	cp -n runs/tokens/token_pairs_*.npz runs/tokens_ft3/
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft3/train.ipynb -p run_dir runs/tokens_ft3 $(TOKENS_FT3) \
 	  -p publish_to checkpoints/enduro -p temperature 0.7 -p refine 4
+
+# A candidate, not shipped (nbs/02b_tokens): three more stages of the same network on a GPU (TOKENS_DEVICE=cpu runs
+# them here, far slower), started from the shipped dynamics: every driver and random training transition (no cap),
+# batch 256, each stage from the last one's best with a fresh schedule: 1,372 steps at lr 1e-3, 5,500 at lr 1e-3,
+# 2,600 at lr 5e-4 (about ten minutes of training on one H200). Score runs/gpu_a3 with nbs/02b_tokens' commands.
+TOKENS_DEVICE ?= cuda
+GPU_TOKENS = dim: 48, max_frames: null, frames_dir: null, device: $(TOKENS_DEVICE), batch_size: 256, threads: 4, \
+  ckpt_every: 1000
+train-tokens-gpu: install  ## a candidate: three GPU stages of the token dynamics on every transition
+	@mkdir -p runs/gpu_a1 runs/gpu_a2 runs/gpu_a3
+	$(PM) nbs/04c_train_tokens.ipynb runs/gpu_a1/train.ipynb -p run_dir runs/gpu_a1 -y "overrides: {$(GPU_TOKENS), \
+	  steps: 1372, lr: 0.001, warmup: 200, eval_every: 85, init_from: checkpoints/enduro/dynamics.pt}"
+	cp -n runs/gpu_a1/token_pairs_*.npz runs/gpu_a2/
+	$(PM) nbs/04c_train_tokens.ipynb runs/gpu_a2/train.ipynb -p run_dir runs/gpu_a2 -y "overrides: {$(GPU_TOKENS), \
+	  steps: 5500, lr: 0.001, warmup: 200, eval_every: 343, init_from: runs/gpu_a1/best.pt}"
+	cp -n runs/gpu_a1/token_pairs_*.npz runs/gpu_a3/
+	$(PM) nbs/04c_train_tokens.ipynb runs/gpu_a3/train.ipynb -p run_dir runs/gpu_a3 -y "overrides: {$(GPU_TOKENS), \
+	  steps: 2600, lr: 0.0005, warmup: 100, eval_every: 162, init_from: runs/gpu_a2/best.pt}"
 
 # Then the action+state predictor is fine-tuned three times on held actions as the token game plays them (play_holds
 # in nbs/04_predictors): each action held 12 steps from the driver and random recordings (runs/holds12), played by the

@@ -51,7 +51,7 @@ def save_checkpoint(
     `half` stores floating-point weights as fp16 (half the bytes; loading casts them back to the model's fp32)."""
     path = Path(path)
     card = dict(card or {}, kind=kind, config=config, **({"weights_dtype": "float16"} if half else {}))
-    sd = {k: v.half() if half and v.is_floating_point() else v for k, v in model.state_dict().items()}
+    sd = {k: v.cpu().half() if half and v.is_floating_point() else v.cpu() for k, v in model.state_dict().items()}
     atomic_replace(
         path, lambda tmp: torch.save(dict(kind=kind, config=config, state_dict=sd, card=card, **extra), tmp)
     )

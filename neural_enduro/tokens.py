@@ -261,11 +261,17 @@ def sample_tokens(logits: torch.Tensor, temperature: float = 0.0, generator=None
         return logits.argmax(1)
     B, V, h, w = logits.shape
     x = logits.float().permute(0, 2, 3, 1).reshape(B * h * w, V)  # a row per cell (a view of channels-last logits)
-    u = torch.rand(len(x), 1, generator=generator)  # one draw per cell, used or not: the same stream either way
+    u = torch.rand(
+        len(x), 1, generator=generator, device=x.device
+    )  # one draw per cell, used or not: the same stream either way
     top2, best = x.topk(2, -1)  # the most likely token and the runner-up in one pass (faster than max with indices)
     out = best[:, 0].clone()
     # only cells whose runner-up passes the min-p cut draw; the others keep their most likely token
-    draw = top2[:, 1] >= top2[:, 0] + temperature * math.log(min_p) if min_p > 0 else torch.ones(len(x), dtype=bool)
+    draw = (
+        top2[:, 1] >= top2[:, 0] + temperature * math.log(min_p)
+        if min_p > 0
+        else torch.ones(len(x), dtype=bool, device=x.device)
+    )
     cell = draw.nonzero()[:, 0]
     if len(cell):
         p = ((x[cell] - top2[cell, :1]) / temperature).exp()  # unnormalised: each cell's most likely token weighs 1

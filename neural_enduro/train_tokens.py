@@ -4,6 +4,7 @@
 
 # %% ../nbs/04c_train_tokens.ipynb #x003
 from __future__ import annotations
+import hashlib
 import json
 import shutil
 import time
@@ -17,8 +18,8 @@ from tqdm.auto import tqdm
 
 from .core import atomic_replace, load_state_strict, read_checkpoint
 from .core import publish_checkpoint, refuse_overwrite
-from .data import load_shard
-from .predictors import LatentPairs
+from .data import load_index, load_shard
+from .predictors import LatentPairs, _codes_key
 from .training import TrainConfig, TrainRun, spread
 from neural_enduro.tokens import (
     PatchTokenizer,
@@ -72,6 +73,7 @@ class TokenTrainConfig(TrainConfig):
     val_pairs: int = 512
     eval_every: int = 500
     ckpt_every: int = 200
+    device: str = "cpu"  # where the dynamics trains: "cpu" or "cuda" (the recordings stay in RAM)
 
     def __post_init__(self):
         super().__post_init__()
@@ -84,37 +86,53 @@ class TokenTrainConfig(TrainConfig):
                 f"need 0 <= corrupt < 1, changed_weight >= 1, distill >= 0; "
                 f"got {self.corrupt}, {self.changed_weight}, {self.distill}"
             )
+        if self.device not in ("cpu", "cuda"):
+            raise ValueError(f"device must be 'cpu' or 'cuda', got {self.device!r}")
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise ValueError("device 'cuda' asked for, but torch sees no CUDA GPU here")
+        if self.device == "cuda" and self.hint:
+            raise ValueError("the hybrid (hint) trains on the CPU only: its pixel decoder and tokenizer stay there")
 
 # %% ../nbs/04c_train_tokens.ipynb #x007
+def _pairs_key(cfg: TokenTrainConfig, vqvae, tok: PatchTokenizer, split: str) -> str:
+    "What a split's token pairs depend on: the recordings' indexes, the split, the cap, tokenizer and encoder."
+    dirs = [str(d) for d in cfg.data_dirs]
+    what = [split, cfg.max_frames, [load_index(d) for d in dirs], tok.fingerprint(), _codes_key(vqvae, *dirs)]
+    return hashlib.sha1(json.dumps(what, sort_keys=True).encode()).hexdigest()[:16]
+
+
 class TokenPairs:
-    "Token grids and latent-action codes of the `split` transitions of recordings (cached in `cache_dir`)."
+    """Token grids and latent-action codes of the `split` transitions of recordings, built from the frames once and
+    cached in the run folder (`token_pairs_<split>_<key>.npz`)."""
 
     def __init__(self, cfg: TokenTrainConfig, vqvae, tok: PatchTokenizer, split: str = "train", progress=True):
-        self.lp = LatentPairs(cfg.data_dirs, vqvae, split, cfg.max_frames, cfg.run_dir, progress, cfg.frames_dir)
-        fp = self.lp.fp
-        path = Path(cfg.run_dir) / f"tokens_{split}_{cfg.max_frames}_{tok.fingerprint()}.npy"
-        if path.exists() and len(np.load(path, mmap_mode="r")) == len(fp.frames):
-            self.tokens = torch.from_numpy(np.load(path)).long()
-        else:
-            out = np.empty((len(fp.frames), *tok.grid), np.int16)
-            for i in tqdm(range(0, len(fp.frames), 512), desc=f"tokenize {split}", disable=not progress):
-                out[i : i + 512] = tok.encode(fp.frames[i : i + 512]).numpy()
-            atomic_replace(path, lambda tmp: np.save(tmp, out))
-            self.tokens = torch.from_numpy(out).long()
-        self.codes = self.lp.codes.long()
-        # pair i+1 continues pair i (frame t+2 is known) where it starts one frame later
-        self.has_next = torch.cat([fp.starts[1:] == fp.starts[:-1] + 1, torch.tensor([False])])
+        path = Path(cfg.run_dir) / f"token_pairs_{split}_{_pairs_key(cfg, vqvae, tok, split)}.npz"
+        if not path.exists():
+            lp = LatentPairs(cfg.data_dirs, vqvae, split, cfg.max_frames, None, progress, cfg.frames_dir)
+            frames = lp.fp.frames
+            tokens = np.empty((len(frames), *tok.grid), np.int16)
+            for i in tqdm(range(0, len(frames), 512), desc=f"tokenize {split}", disable=not progress):
+                tokens[i : i + 512] = tok.encode(frames[i : i + 512]).numpy()
+            z = dict(tokens=tokens, codes=lp.codes.numpy().astype(np.int16), starts=lp.fp.starts.numpy())
+            atomic_replace(path, lambda tmp: np.savez(tmp, **z))
+        z = np.load(path)
+        self.tokens = torch.from_numpy(z["tokens"]).long()
+        self.codes = torch.from_numpy(z["codes"]).long()
+        self.starts = torch.from_numpy(z["starts"])
+        # pair i continues pair i-1 (frame t-1 is known) where it starts one frame later; likewise pair i+1 (t+2)
+        follows = self.starts[1:] == self.starts[:-1] + 1
+        self.has_prev = torch.cat([torch.tensor([False]), follows])
+        self.has_next = torch.cat([follows, torch.tensor([False])])
 
     def __len__(self):
-        return len(self.lp)
+        return len(self.starts)
 
     def batch(self, i) -> dict:
         "Token grids t-1, t, t+1, t+2 (t+1 where unknown) and codes of the two steps for pair indices `i`."
-        fp = self.lp.fp
-        t = fp.starts[i]
+        t = self.starts[i]
         j = torch.where(self.has_next[i], i + 1, i)
         return dict(
-            prev=self.tokens[torch.where(fp.has_prev[i], t - 1, t)],
+            prev=self.tokens[torch.where(self.has_prev[i], t - 1, t)],
             cur=self.tokens[t],
             nxt=self.tokens[t + 1],
             nxt2=self.tokens[torch.where(self.has_next[i], t + 2, t + 1)],
@@ -159,8 +177,8 @@ def corrupt_tokens(tok: torch.Tensor, share: float, vocab: int, generator=None) 
     "Replace a random `share` of the tokens by random tokens."
     if share <= 0:
         return tok
-    m = torch.rand(tok.shape, generator=generator) < share
-    return torch.where(m, torch.randint(0, vocab, tok.shape, generator=generator), tok)
+    m = torch.rand(tok.shape, generator=generator, device=tok.device) < share
+    return torch.where(m, torch.randint(0, vocab, tok.shape, generator=generator, device=tok.device), tok)
 
 # %% ../nbs/04c_train_tokens.ipynb #x011
 def _hint(vqvae, tok, prev, cur, codes):
@@ -174,7 +192,8 @@ def _scored(dyn, teacher, args, target, cur, cfg: TokenTrainConfig, mask=None):
     logits = dyn(*args)
     loss, stats = token_loss(logits, target, cur, cfg.changed_weight, mask)
     if teacher is not None:
-        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=native_bf16()):
+        dev = target.device.type  # bfloat16 where it is native: a GPU, or a CPU with bf16 instructions
+        with torch.no_grad(), torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda" or native_bf16()):
             t_logits = teacher(*args)
         kl = distill_loss(logits, t_logits, target, cur, cfg.changed_weight, mask)
         loss, stats = loss + cfg.distill * kl, dict(stats, kl=kl.item())
@@ -203,9 +222,10 @@ def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None, teacher=None):
 def validate(dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64) -> dict:
     "Loss and token accuracy (overall, changed cells) on the first `n` spread-out validation pairs, real context."
     idx = spread(len(val), n)
+    dev = next(dyn.parameters()).device
     out = []
     for i in idx.split(batch):
-        b = val.batch(i)
+        b = {k: v.to(dev) for k, v in val.batch(i).items()}
         hint = _hint(vqvae, tok, b["prev"], b["cur"], b["codes"]) if dyn.cfg.hint else None
         loss, s = token_loss(dyn(b["prev"], b["cur"], b["codes"], hint), b["nxt"], b["cur"])
         out.append(dict(loss=loss.item(), **s))
@@ -232,7 +252,9 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
     dyn = TokenDynamics(dcfg)
     if cfg.init_from and run.step == 0:
         _init_dynamics(dyn, cfg.init_from, tok)
-    teacher = _teacher(cfg.teacher, tok, vqvae) if cfg.teacher else None
+    dev = torch.device(cfg.device)
+    dyn.to(dev)
+    teacher = _teacher(cfg.teacher, tok, vqvae).to(dev) if cfg.teacher else None
     opt = torch.optim.AdamW(dyn.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.SequentialLR(
         opt,
@@ -243,14 +265,16 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
         [cfg.warmup],
     )
     run.resume(dyn, opt, sched)
-    g = torch.Generator().manual_seed(cfg.seed + run.step)
+    g = torch.Generator().manual_seed(cfg.seed + run.step)  # which pairs
+    g_dev = g if dev.type == "cpu" else torch.Generator(dev).manual_seed(cfg.seed + run.step)  # corruption, samples
     data_card = dict(dirs=cfg.data_dirs, train_pairs=len(train), val_pairs=len(val))
     bar = run.start("train tokens", progress)
     metrics = {}
     while not run.done:
         dyn.train()
         b = train.batch(torch.randint(0, len(train), (cfg.batch_size,), generator=g))
-        loss, stats = _step_loss(dyn, vqvae, tok, b, cfg, g, teacher)
+        b = {k: v.to(dev, non_blocking=True) for k, v in b.items()}
+        loss, stats = _step_loss(dyn, vqvae, tok, b, cfg, g_dev, teacher)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(dyn.parameters(), 1.0)

@@ -95,7 +95,7 @@ class TrainRun:
     Validation and checkpoint writing do not count as training time."""
 
     # may change on resuming
-    RESUMABLE = ("steps", "threads", "resume", "eval_every", "ckpt_every", "max_seconds", "stop_at")
+    RESUMABLE = ("steps", "threads", "device", "resume", "eval_every", "ckpt_every", "max_seconds", "stop_at")
 
     def __init__(self, cfg: TrainConfig, kind: str):
         self.cfg, self.kind = cfg, kind
