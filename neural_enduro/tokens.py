@@ -261,9 +261,8 @@ def sample_tokens(logits: torch.Tensor, temperature: float = 0.0, generator=None
         return logits.argmax(1)
     B, V, h, w = logits.shape
     x = logits.float().permute(0, 2, 3, 1).reshape(B * h * w, V)  # a row per cell (a view of channels-last logits)
-    u = torch.rand(
-        len(x), 1, generator=generator, device=x.device
-    )  # one draw per cell, used or not: the same stream either way
+    # one draw per cell, used or not: the same stream either way
+    u = torch.rand(len(x), 1, generator=generator, device=x.device)
     top2, best = x.topk(2, -1)  # the most likely token and the runner-up in one pass (faster than max with indices)
     out = best[:, 0].clone()
     # only cells whose runner-up passes the min-p cut draw; the others keep their most likely token

@@ -273,7 +273,7 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
     while not run.done:
         dyn.train()
         b = train.batch(torch.randint(0, len(train), (cfg.batch_size,), generator=g))
-        b = {k: v.to(dev, non_blocking=True) for k, v in b.items()}
+        b = {k: v.to(dev) for k, v in b.items()}
         loss, stats = _step_loss(dyn, vqvae, tok, b, cfg, g_dev, teacher)
         opt.zero_grad(set_to_none=True)
         loss.backward()
