@@ -247,9 +247,13 @@ train-tokens-gpu: install  ## a candidate: three GPU stages of the token dynamic
 # in nbs/04_predictors): each action held 12 steps from the driver and random recordings (runs/holds12), played by the
 # predictor of checkpoints/enduro (runs/own_holds12), a fine-tune on both (runs/pred_own1); played again by that one
 # (runs/own_holds12b), a second fine-tune (runs/pred_own2); played by that one (runs/own_holds12c), a third fine-tune
-# (runs/pred_own3), published. It needs the token renderer (train-tokens).
-OWN = $(PM) nbs/04_predictors.ipynb runs/$(1)/train.ipynb -p run_dir runs/$(1) -p model state \
-  -p vqvae_path checkpoints/enduro/vqvae.pt -p holds runs/holds12 -p hold_steps 12 -p own_renderer tokens \
+# (runs/pred_own3), published. It needs the token renderer (train-tokens). OWN_ROOT=folder plays the holds with the
+# world model and starts from the predictor of another checkpoint folder, publishes there, and OWN_RUNS=folder keeps
+# its runs apart (a candidate dynamics in nbs/02b_tokens).
+OWN_ROOT ?= checkpoints/enduro
+OWN_RUNS ?= runs
+OWN = $(PM) nbs/04_predictors.ipynb $(OWN_RUNS)/$(1)/train.ipynb -p run_dir $(OWN_RUNS)/$(1) -p model state \
+  -p vqvae_path $(OWN_ROOT)/vqvae.pt -p holds runs/holds12 -p hold_steps 12 -p own_renderer tokens \
   -y "hold_every: {val: 128, train: 96}" -y "hold_episodes: {val: 5, train: 5}" -p batch_size 64 -p lr 0.0003 \
   -p max_frames 28000 -p val_pairs 1024 -p eval_every 250 -p ckpt_every 250 -p threads 2 \
   -p cache_dir runs/latents_own -p frames_dir runs/frames $(DATA)
@@ -257,12 +261,12 @@ OWN_NOTE = The predictor of make train-joint, fine-tuned in three rounds on held
   them (play_holds in nbs/04_predictors, make train-own-holds): runs/pred_own1, runs/pred_own2, then runs/pred_own3.
 OWN_LATE = -p steps 1500 -p hold_frac 0.2 -p own_hold_frac 0.5 -p contrast_weight 20
 train-own-holds: install  ## fine-tune the action+state predictor on held actions as the token game plays them
-	@mkdir -p runs/pred_own1 runs/pred_own2 runs/pred_own3
-	$(call OWN,pred_own1) -p init_from checkpoints/enduro/predictor_state.pt -p own_holds runs/own_holds12 \
+	@mkdir -p $(OWN_RUNS)/pred_own1 $(OWN_RUNS)/pred_own2 $(OWN_RUNS)/pred_own3
+	$(call OWN,pred_own1) -p init_from $(OWN_ROOT)/predictor_state.pt -p own_holds $(OWN_RUNS)/own_holds12 \
 	  -p steps 1000 -p hold_frac 0.25 -p own_hold_frac 0.25 -p contrast_weight 10
-	$(call OWN,pred_own2) -p init_from runs/pred_own1/best.pt -p own_holds runs/own_holds12b $(OWN_LATE)
-	$(call OWN,pred_own3) -p init_from runs/pred_own2/best.pt -p own_holds runs/own_holds12c $(OWN_LATE) \
-	  -p publish_to checkpoints/enduro/predictor_state.pt -p publish_note "$(OWN_NOTE)"
+	$(call OWN,pred_own2) -p init_from $(OWN_RUNS)/pred_own1/best.pt -p own_holds $(OWN_RUNS)/own_holds12b $(OWN_LATE)
+	$(call OWN,pred_own3) -p init_from $(OWN_RUNS)/pred_own2/best.pt -p own_holds $(OWN_RUNS)/own_holds12c \
+	  $(OWN_LATE) -p publish_to $(OWN_ROOT)/predictor_state.pt -p publish_note "$(OWN_NOTE)"
 
 # The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
 # the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the token renderer, the predictor's

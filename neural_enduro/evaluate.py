@@ -174,8 +174,9 @@ def _psnr_frames(a: torch.Tensor, b: torch.Tensor) -> float:
     return psnr(F.mse_loss(a.float() / 255, b.float() / 255).item())
 
 
-def _load(spec, checkpoints_root, renderer: str | None = None):
-    "The checked spec, the game's checkpoint folder, its world model and its predictors (by kind)."
+def _load(spec, checkpoints_root, renderer: str | None = None, draw: int = 0):
+    """The checked spec, the game's checkpoint folder, its world model (the token renderer samples with seed `draw`)
+    and its predictors (by kind)."""
     raw = _read_spec(spec) if isinstance(spec, (str, Path)) else spec
     if not isinstance(raw, dict) or "game" not in raw:
         raise ValueError("a spec needs 'game' and 'episodes'")
@@ -184,7 +185,7 @@ def _load(spec, checkpoints_root, renderer: str | None = None):
     preds = {
         k: load_predictor(ck / f"predictor_{k}.pt") for k in ("action", "state") if (ck / f"predictor_{k}.pt").exists()
     }
-    return spec, ck, load_world_model(ck, renderer), preds
+    return spec, ck, load_world_model(ck, renderer, seed=draw), preds
 
 
 def _replay(spec, progress=False):
@@ -240,11 +241,13 @@ def controllability(
     seeds: int = 3,
     progress: bool = False,
     renderer: str | None = None,
+    draw: int = 0,
 ) -> dict:
     """`controllability_dpsnr` alone, with `starts` starts per episode and `seeds` draws of the random actions
-    (`evaluate`
-    uses the spec's `controllability_starts` and `controllability_seeds`, 16 and 3 by default); no one-step figures."""
-    spec, ck, vq, preds = _load(spec, checkpoints_root, renderer)
+    (`evaluate` uses the spec's `controllability_starts` and `controllability_seeds`, 16 and 3 by default); no
+    one-step figures. `draw` seeds the token renderer's sampling (`evaluate`: 0), to see how much the figure moves
+    from one draw of the neural game to the next."""
+    spec, ck, vq, preds = _load(spec, checkpoints_root, renderer, draw)
     if not preds:
         raise FileNotFoundError(f"no predictor in {ck}")
     p = preds["state" if "state" in preds else next(iter(preds))]  # the simulator's predictor, as in `evaluate`
