@@ -22,29 +22,10 @@ from .train_vqvae import FramePairs, tiny_data
 from .vqvae import free_run
 
 # %% auto #0
-__all__ = [
-    'PREDICTORS',
-    'encode_pairs',
-    'LatentPairs',
-    'record_branches',
-    'BranchPairs',
-    'action_lag',
-    'record_holds',
-    'HoldPairs',
-    'hold_contrast',
-    'play_holds',
-    'ActionToLatentMLP',
-    'ActionStateToLatent',
-    'sample_codes',
-    'neural_step',
-    'load_predictor',
-    'evaluate_predictor',
-    'rollout_psnr',
-    'PredictorTrainConfig',
-    'train_predictor',
-    'publish_predictor',
-]
-
+__all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
+           'HoldPairs', 'hold_contrast', 'play_holds', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
+           'neural_step', 'load_predictor', 'evaluate_predictor', 'rollout_psnr', 'PredictorTrainConfig',
+           'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -120,7 +101,6 @@ class LatentPairs:
         prev_codes = torch.where(has[:, None, None], self.codes[j].long(), torch.tensor(self.K))
         prev_action = torch.where(has, self.fp.actions[j], torch.tensor(self.n_actions))
         return f_prev, f_cur, self.fp.actions[i], prev_codes, self.codes[i].long(), prev_action
-
 
 # %% ../nbs/04_predictors.ipynb #b002
 def _open_pairs(obj, path, vqvae: LatentActionVQVAE, maker: str, keys):
@@ -314,7 +294,6 @@ def action_lag(game: str = "Enduro", seed: int = 0, actions=None, steps: int = 4
         pattern_t2="".join("1" if x else "0" for x in h[:, 1]),
     )
 
-
 # %% ../nbs/04_predictors.ipynb #h002
 @torch.no_grad()
 def record_holds(
@@ -467,7 +446,6 @@ def hold_contrast(model, hp: HoldPairs, a: int, b: int) -> list[dict]:
         )
     return out
 
-
 # %% ../nbs/04_predictors.ipynb #h004
 @torch.no_grad()
 def play_holds(src, predictor, world_model, out, batch: int = 64, progress: bool = True) -> Path:
@@ -501,7 +479,6 @@ def play_holds(src, predictor, world_model, out, batch: int = 64, progress: bool
     meta = {k: z[k] for k in ("key", "action_names", "every", "hold", "split", "dirs")}
     arrays = dict(frames=table, i_prev=i_prev, i_cur=i_cur, action=z["action"], act_prev=z["act_prev"])
     return atomic_replace(out, lambda tmp: np.savez(tmp, **meta, **arrays, pcodes=pcodes, codes=z["codes"]))
-
 
 # %% ../nbs/04_predictors.ipynb #c008
 class ActionToLatentMLP(nn.Module):
@@ -577,7 +554,6 @@ class ActionStateToLatent(nn.Module):
 
 PREDICTORS = {"action": ActionToLatentMLP, "state": ActionStateToLatent}
 
-
 # %% ../nbs/04_predictors.ipynb #c011
 def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None) -> torch.Tensor:
     "Codes `(B, 7, 5)` from logits `(B, K, 7, 5)`: argmax at T=0, else independent samples from softmax(logits/T)."
@@ -599,7 +575,6 @@ def neural_step(
     `decode` the world model's `decode` (or their traced batch-1 graphs, as `NeuralEnduro` plays them)."""
     codes = sample_codes(predict(actions, f_prev, f_cur, prev_codes, prev_actions), temperature, generator)
     return to_u8(decode(f_cur, codes, f_prev)), codes
-
 
 # %% ../nbs/04_predictors.ipynb #c014
 def load_predictor(path) -> nn.Module:
@@ -626,7 +601,6 @@ def _cfg(model) -> dict:
         K=model.K,
         **({} if kind == "action" else dict(prev_action=model.prev_action)),
     )
-
 
 # %% ../nbs/04_predictors.ipynb #c016
 @torch.no_grad()
@@ -686,7 +660,6 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
         se += F.mse_loss(cur.float() / 255, win[:, -1].float() / 255, reduction="sum").item()
         n += cur.numel()
     return psnr(se / n)
-
 
 # %% ../nbs/04_predictors.ipynb #c018
 @dataclass

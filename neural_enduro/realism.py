@@ -11,17 +11,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = [
-    'EDGE_THRESHOLD',
-    'downsample2',
-    'nearest_psnr',
-    'edge_count',
-    'mean_abs_change',
-    'FrameClassifier',
-    'c2st',
-    'filmstrip',
-]
-
+__all__ = ['EDGE_THRESHOLD', 'downsample2', 'nearest_psnr', 'edge_count', 'mean_abs_change', 'FrameClassifier', 'c2st',
+           'filmstrip']
 
 # %% ../nbs/05a_realism.ipynb #r008
 def downsample2(frames) -> torch.Tensor:
@@ -52,7 +43,6 @@ def nearest_psnr(queries, bank, query_groups=None, bank_groups=None, chunk: int 
         out.append(10 * torch.log10(1 / mse))
     return torch.cat(out).float()
 
-
 # %% ../nbs/05a_realism.ipynb #r013
 EDGE_THRESHOLD = 0.1  # gradient magnitude, pixels in [0, 1]: road lines, cars and digits stand out; gray blur does not
 
@@ -68,7 +58,6 @@ def edge_count(frames, threshold: float = EDGE_THRESHOLD) -> torch.Tensor:
 def mean_abs_change(prev, cur) -> torch.Tensor:
     "Mean absolute change per frame from uint8 `prev` to `cur` `(N, H, W)`, pixels in [0, 1]."
     return (torch.as_tensor(cur).float() - torch.as_tensor(prev).float()).abs().flatten(1).mean(1) / 255
-
 
 # %% ../nbs/05a_realism.ipynb #r016
 class FrameClassifier(nn.Module):
@@ -116,7 +105,6 @@ def c2st(neural, real, held_out, steps: int = 400, batch: int = 64, lr: float = 
         pred = torch.cat([model(xte[i : i + 256]) for i in range(0, len(xte), 256)]) > 0
     acc = (pred.float() == yte).float().mean().item()
     return dict(c2st_acc=round(acc, 3), c2st_train_frames=len(xtr), c2st_test_frames=len(xte))
-
 
 # %% ../nbs/05a_realism.ipynb #r021
 def filmstrip(neural, real, steps, labels=None, path=None, width: float = 1.3):
