@@ -8,7 +8,7 @@ export PYTHONHASHSEED := 0
 .DEFAULT_GOAL := help
 .PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench
 .PHONY: data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-own-holds
-.PHONY: train-cpu train-all games train-tokens-gpu
+.PHONY: train-cpu train-all games train-tokens-gpu train-tokens-slim train-own-holds-slim
 .PHONY: evaluate train-dqn publish-dqn game analysis probe-vqvae probe-context
 
 help:  ## list the targets
@@ -240,6 +240,29 @@ train-tokens-gpu: install  ## a candidate: three GPU stages of the token dynamic
 	$(PM) nbs/04c_train_tokens.ipynb runs/gpu_a3/train.ipynb -p run_dir runs/gpu_a3 -y "overrides: {$(GPU_TOKENS), \
 	  steps: 2600, lr: 0.0005, warmup: 100, eval_every: 162, init_from: runs/gpu_a2/best.pt}"
 
+# The shipped dynamics (nbs/02b_tokens): the network of train-tokens distilled into one residual block each way on the
+# CPU (runs/tokens_slim48b: 2,000 steps with the two-block network as teacher and starting weights, about an hour),
+# then the three stages of train-tokens-gpu with res 1, the first one 1,365 steps (about ten minutes on one H200;
+# TOKENS_DEVICE=cpu runs them here, far slower), published with temperature 0.7 and min_p 0.05. It needs
+# train-own-holds first, and train-own-holds-slim after it.
+SLIM_NOTE = One residual block each way, width 48: the two-block network of make train-tokens distilled on 2 CPU \
+  cores (runs/tokens_slim48b), then three stages on every driver and random transition on a GPU (runs/gpu_b1 to \
+  runs/gpu_b3); make train-tokens-slim.
+train-tokens-slim: install  ## the shipped one-block token dynamics: CPU distillation, three GPU stages, publish
+	@mkdir -p runs/tokens_slim48b runs/gpu_b1 runs/gpu_b2 runs/gpu_b3
+	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_slim48b/train.ipynb -p run_dir runs/tokens_slim48b \
+	  -y "overrides: {dim: 48, res: 1, steps: 2000, lr: 0.0005, warmup: 50, teacher: checkpoints/enduro/dynamics.pt, \
+	  init_from: checkpoints/enduro/dynamics.pt}"
+	$(PM) nbs/04c_train_tokens.ipynb runs/gpu_b1/train.ipynb -p run_dir runs/gpu_b1 -y "overrides: {$(GPU_TOKENS), \
+	  res: 1, steps: 1365, lr: 0.001, warmup: 200, eval_every: 85, init_from: runs/tokens_slim48b/best.pt}"
+	cp -n runs/gpu_b1/token_pairs_*.npz runs/gpu_b2/
+	$(PM) nbs/04c_train_tokens.ipynb runs/gpu_b2/train.ipynb -p run_dir runs/gpu_b2 -y "overrides: {$(GPU_TOKENS), \
+	  res: 1, steps: 5500, lr: 0.001, warmup: 200, eval_every: 343, init_from: runs/gpu_b1/best.pt}"
+	cp -n runs/gpu_b1/token_pairs_*.npz runs/gpu_b3/
+	$(PM) nbs/04c_train_tokens.ipynb runs/gpu_b3/train.ipynb -p run_dir runs/gpu_b3 -y "overrides: {$(GPU_TOKENS), \
+	  res: 1, steps: 2600, lr: 0.0005, warmup: 100, eval_every: 162, init_from: runs/gpu_b2/best.pt}" \
+	  -p publish_to checkpoints/enduro -p temperature 0.7 -p min_p 0.05 -p note "$(SLIM_NOTE)"
+
 # Then the action+state predictor is fine-tuned three times on held actions as the token game plays them (play_holds
 # in nbs/04_predictors): each action held 12 steps from the driver and random recordings (runs/holds12), played by the
 # predictor of checkpoints/enduro (runs/own_holds12), a fine-tune on both (runs/pred_own1); played again by that one
@@ -265,13 +288,26 @@ train-own-holds: install  ## fine-tune the action+state predictor on held action
 	$(call OWN,pred_own3) -p init_from $(OWN_RUNS)/pred_own2/best.pt -p own_holds $(OWN_RUNS)/own_holds12c \
 	  $(OWN_LATE) -p publish_to $(OWN_ROOT)/predictor_state.pt -p publish_note "$(OWN_NOTE)"
 
+# With the one-block dynamics shipped (train-tokens-slim), two more rounds the same way as that game plays the holds
+# (runs/own_b), the second one published.
+OWN_NOTE_SLIM = The predictor of make train-own-holds, fine-tuned in two more rounds on held actions as the one-block \
+  token game plays them (make train-own-holds-slim): runs/own_b/pred_own1, then runs/own_b/pred_own2.
+train-own-holds-slim: OWN_RUNS = runs/own_b
+train-own-holds-slim: install  ## two more own-hold rounds of the predictor as the one-block token game plays them
+	@mkdir -p $(OWN_RUNS)/pred_own1 $(OWN_RUNS)/pred_own2
+	$(call OWN,pred_own1) -p init_from $(OWN_ROOT)/predictor_state.pt -p own_holds $(OWN_RUNS)/own_holds12 \
+	  -p steps 1000 -p hold_frac 0.25 -p own_hold_frac 0.25 -p contrast_weight 10
+	$(call OWN,pred_own2) -p init_from $(OWN_RUNS)/pred_own1/best.pt -p own_holds $(OWN_RUNS)/own_holds12b \
+	  $(OWN_LATE) -p publish_to $(OWN_ROOT)/predictor_state.pt -p publish_note "$(OWN_NOTE_SLIM)"
+
 # The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
-# the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the token renderer, the predictor's
-# fine-tunes on its own holds, the other games.
+# the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the two-block token renderer, the
+# predictor's fine-tunes on its own holds, the one-block renderer (GPU stages) and two more fine-tunes, the other games.
+# train-cpu stops at the two-block renderer and its predictor.
 # The DQN (make train-dqn, publish-dqn) is separate: it only records data.
 train-cpu: data train-vqvae train-predictors train-seed train-tokens train-own-holds  ## the CPU-only set (no joint)
 TRAIN_ALL := data train-vqvae train-predictors train-seed train-joint-gpu train-joint train-tokens train-own-holds \
-  games
+  train-tokens-slim train-own-holds-slim games
 train-all: $(TRAIN_ALL)  ## rebuild the shipped set (the joint stage on a GPU)
 
 games:  ## the other games with shipped checkpoints: Breakout and UpNDown (make game each)
