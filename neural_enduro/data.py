@@ -18,7 +18,7 @@ from .env import make_env, action_names, check_actions, resolve_game, game_name,
 # %% auto #0
 __all__ = ['FORMAT_VERSION', 'SHARD_KEYS', 'START_FRAMES_DIR', 'PHASE_STEPS', 'RandomPolicy', 'DriverPolicy', 'get_policy',
            'save_shard', 'load_shard', 'assign_splits', 'record', 'load_index', 'load_episode', 'TransitionDataset',
-           'save_gif', 'bench_collect', 'make_start_frames', 'emulator_at', 'start_frames']
+           'save_gif', 'bench_collect', 'make_start_frames', 'start_step', 'emulator_at', 'start_frames']
 
 # %% ../nbs/01_data.ipynb #c005
 from .core import REPO_ROOT, atomic_replace
@@ -541,11 +541,22 @@ def make_start_frames(out_dir=START_FRAMES_DIR, seed: int = 0, driver_seed: int 
     return manifest
 
 
-def emulator_at(start: str, frames_dir=START_FRAMES_DIR):
-    "A real emulator brought to the shipped start frame `start` by its (seed, actions): returns `(env, frame)`."
+def _start_entry(start: str, frames_dir=START_FRAMES_DIR) -> tuple[dict, dict]:
+    "The shipped start frames' manifest and the entry of `start` in it (an error names the shipped ones)."
     man = json.loads((Path(frames_dir) / "index.json").read_text())
     if start not in man["frames"]:
         raise ValueError(f"unknown start frame {start!r}; shipped: {', '.join(man['frames'])}")
+    return man, man["frames"][start]
+
+
+def start_step(start: str, frames_dir=START_FRAMES_DIR) -> int:
+    "The shipped start frame `start`'s step since the game's reset (its game clock)."
+    return int(_start_entry(start, frames_dir)[1]["step"])
+
+
+def emulator_at(start: str, frames_dir=START_FRAMES_DIR):
+    "A real emulator brought to the shipped start frame `start` by its (seed, actions): returns `(env, frame)`."
+    man, _ = _start_entry(start, frames_dir)
     env = make_env(man["game"])
     obs, _ = env.reset(seed=man["seed"])
     for a in man["actions"][: man["frames"][start]["step"]]:

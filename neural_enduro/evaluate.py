@@ -17,7 +17,7 @@ from .vqvae import load_vqvae, bench_decoder, codebook_stats
 from .core import psnr, checkpoint_dir, CHECKPOINTS_DIR
 from .vqvae import evaluate_pairs, free_run
 from .tokens import load_world_model
-from .predictors import load_predictor, neural_step
+from .predictors import load_predictor, neural_step, tick
 from .simulator import NeuralEnduro, neural_rollout, collapsed
 from .realism import nearest_psnr, edge_count, mean_abs_change, c2st
 
@@ -209,11 +209,12 @@ def _dpsnr(vq, p, st: dict, H: int, seeds: int) -> tuple[float, list]:
     """From the starts `st` (see `_starts`): the rollout PSNR at horizon `H` with the recorded actions, and its margin
     over the same rollouts under uniformly random actions, one per seed (0, 1, ...)."""
     real = st["real"][:, H]
-    gen = neural_rollout(vq, p, st["fc"], st["acts"], st["fp"], st["pcs"], prev_actions=st["pas"])[:, H]
+    kw = dict(prev_actions=st["pas"], clock=st["s"])  # the start's step in its episode: the game clock
+    gen = neural_rollout(vq, p, st["fc"], st["acts"], st["fp"], st["pcs"], **kw)[:, H]
     d = []
     for seed in range(seeds):
         ra = np.random.default_rng(seed).integers(0, p.n_actions, st["acts"].shape)
-        gen_r = neural_rollout(vq, p, st["fc"], ra, st["fp"], st["pcs"], prev_actions=st["pas"])[:, H]
+        gen_r = neural_rollout(vq, p, st["fc"], ra, st["fp"], st["pcs"], **kw)[:, H]
         d.append(round(_psnr_frames(gen, real) - _psnr_frames(gen_r, real), 2))
     return _psnr_frames(gen, real), d
 
@@ -301,7 +302,7 @@ def evaluate(
         rng = np.random.default_rng(0)
         st = _starts(episodes, codes, H, spec["starts"])
         fp, fc, pcs, pas, real, true_codes = st["fp"], st["fc"], st["pcs"], st["pas"], st["real"], st["true_codes"]
-        gen = neural_rollout(vq, p, fc, st["acts"], fp, pcs, prev_actions=pas)  # from the real step before each start
+        gen = neural_rollout(vq, p, fc, st["acts"], fp, pcs, prev_actions=pas, clock=st["s"])  # from the real step
         out["rollout_psnr"] = {str(h): round(_psnr_frames(gen[:, h], real[:, h]), 2) for h in spec["horizons"]}
         out["rollout_copy_psnr"] = {str(h): round(_psnr_frames(real[:, 0], real[:, h]), 2) for h in spec["horizons"]}
         # controllability on more starts than the rollouts, averaged over random-action seeds (one draw of 16 starts
@@ -338,6 +339,7 @@ def evaluate(
                 fp,
                 pcs,
                 prev_actions=pas,
+                clock=st["s"],
             )
             out["_details"] = dict(
                 gen=gen,
@@ -394,17 +396,18 @@ def closed_loop(
             ctx[k].append(v)
     ctx = {k: torch.stack(v) for k, v in ctx.items()}
     keep = set(STRIP_STEPS) | set(REALISM_HORIZONS) | set(range(100, steps + 1, C2ST_EVERY))
-    prev, cur, pc, pa = ctx["fp"], ctx["fc"], ctx["pc"], ctx["pa"]
+    prev, cur, pc, pa, clock = ctx["fp"], ctx["fc"], ctx["pc"], ctx["pa"], ctx["s"]  # the start's step: its clock
     change, means, kept, n_col = [], [], {}, 0
     g = torch.Generator().manual_seed(seed)
     for t in tqdm(range(1, steps + 1), desc="closed loop", disable=not progress):
-        nxt, pc = neural_step(p, vq.decode, prev, cur, ctx["acts"][:, t - 1], pc, temperature, g, prev_actions=pa)
+        a = ctx["acts"][:, t - 1]
+        nxt, pc = neural_step(p, vq.decode, prev, cur, a, pc, temperature, g, prev_actions=pa, clock=clock)
         change.append(mean_abs_change(cur, nxt))
         means.append(nxt.float().mean((1, 2)) / 255)
         n_col += int(collapsed(nxt).sum())
         if t in keep:
             kept[t] = nxt
-        prev, cur, pa = cur, nxt, ctx["acts"][:, t - 1]
+        prev, cur, pa, clock = cur, nxt, a, tick(clock)
     return dict(
         ep=ctx["ep"],
         s=ctx["s"],
@@ -548,7 +551,7 @@ def steering(
         for t, a in enumerate(acts[: max(at) + 1]):
             if t in at:
                 st = ale.cloneState()
-                ctx.append((fr[t - 2], fr[t - 1], fr[t], int(acts[t - 1])))
+                ctx.append((fr[t - 2], fr[t - 1], fr[t], int(acts[t - 1]), t))
                 for b in acts_used:
                     ale.restoreState(st)
                     real[b].append(np.stack([env.step(b)[0] for _ in range(horizon)]))
@@ -558,10 +561,11 @@ def steering(
     if not ctx:
         raise ValueError(f"the spec's episodes are shorter than {horizon} + 4 steps")
     fpp, fp, fc = (torch.from_numpy(np.stack([c[k] for c in ctx])) for k in range(3))
-    pa = torch.tensor([c[3] for c in ctx])
+    pa, clock = torch.tensor([c[3] for c in ctx]), torch.tensor([c[4] for c in ctx])
     pcs = vq.encode(fp, fc, fpp)
     N = len(fc)
-    neural = {b: neural_rollout(vq, p, fc, torch.full((N, horizon), b), fp, pcs, prev_actions=pa) for b in acts_used}
+    kw = dict(prev_actions=pa, clock=clock)
+    neural = {b: neural_rollout(vq, p, fc, torch.full((N, horizon), b), fp, pcs, **kw) for b in acts_used}
     real = {b: torch.from_numpy(np.stack(v)) for b, v in real.items()}
     # the world model alone: its decoder open-loop on the encoder's codes of the real branch (no predictor)
     wm = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import ipywidgets as W
 from .env import make_env, reset_to_play, action_names
-from .data import start_frames, emulator_at, save_gif
+from .data import start_frames, start_step, emulator_at, save_gif
 from .core import REPO_ROOT
 from .core import CHECKPOINTS_DIR
 
@@ -164,10 +164,12 @@ class PlayNeuralEnduro:
         if name == "seed":
             self.env = make_env(self.game)
             obs, _ = reset_to_play(self.env, int(self.seed.value))
+            clock = None  # the game clock of a seed's first moving frame is not known here
         else:
             self.env, obs = emulator_at(name)
+            clock = start_step(name)
         self.real_frame = obs
-        f = self.sim.reset(obs)
+        f = self.sim.reset(obs, clock=clock)
         self.step_count = 0
         self.frames_rec = []
         self._show(f, obs, 0)

@@ -24,8 +24,8 @@ from .vqvae import free_run
 # %% auto #0
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
            'HoldPairs', 'hold_contrast', 'play_holds', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
-           'neural_step', 'load_predictor', 'evaluate_predictor', 'rollout_psnr', 'PredictorTrainConfig',
-           'train_predictor', 'publish_predictor']
+           'tick', 'neural_step', 'load_predictor', 'pair_clock', 'evaluate_predictor', 'rollout_psnr',
+           'PredictorTrainConfig', 'largest_changes', 'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -510,7 +510,10 @@ def _block(ci, co, s=1):
 class ActionStateToLatent(nn.Module):
     """Ours: (frame t-1, frame t, action, previous codes, previous action) -> logits `(B, K, 7, 5)` of the next
     transition's codes. The actions enter at every level as learned per-channel offsets; `prev_action=False` gives the
-    model without the previous action (checkpoints from before it)."""
+    model without the previous action (checkpoints from before it). `clock=True` also reads the game clock: frame t's
+    step since the game's reset, a state the screen need not show (Enduro's time of day turns on it). It enters at the
+    7x5 level as a learned per-channel offset per step, up to `clock_steps` (later steps share the last); -1 is an
+    unknown clock."""
 
     def __init__(
         self,
@@ -520,6 +523,8 @@ class ActionStateToLatent(nn.Module):
         channels=(32, 64, 96, 128),
         emb: int = 32,
         prev_action: bool = True,
+        clock: bool = False,
+        clock_steps: int = 4096,
     ):
         super().__init__()
         self.n_actions, self.grid, self.K, self.prev_action = n_actions, tuple(grid), K, prev_action
@@ -533,14 +538,26 @@ class ActionStateToLatent(nn.Module):
         self.l0, self.l1, self.l2, self.l3 = _block(32, c0), _block(c0, c1, 2), _block(c1, c2, 2), _block(c2, c3, 2)
         self.mid = nn.Sequential(_block(c3 + emb, c3), _block(c3, c3))
         self.head = nn.Conv2d(c3, K, 1)
+        self.clock, self.clock_steps = clock, clock_steps
+        # zero at first, so a fine-tune starts from the model without it; index clock_steps (unknown) stays 0
+        if clock:
+            self.clock_emb = nn.Embedding(clock_steps + 1, c3, padding_idx=clock_steps)
+            nn.init.zeros_(self.clock_emb.weight)
 
     @staticmethod
     def _s2d(f):
         f = f.float().div(255) if f.dtype == torch.uint8 else f.float()
         return F.pixel_unshuffle(F.pad(f[:, None], (0, 0, 0, 2), mode="replicate"), 4)
 
-    def forward(self, action, f_prev, f_cur, prev_codes, prev_action=None) -> torch.Tensor:
-        "`prev_action` `(B,)`: the action of the step before (None or `n_actions`: none, as at an episode start)."
+    def _clock(self, clock, n: int) -> torch.Tensor:
+        "Per-channel offsets `(B, C, 1, 1)` of the clock `(B,)` (None or -1: unknown)."
+        c = torch.full((n,), -1, dtype=torch.long) if clock is None else torch.as_tensor(clock).long()
+        i = torch.where(c < 0, self.clock_steps, c.clamp(max=self.clock_steps - 1))
+        return self.clock_emb(i)[:, :, None, None]
+
+    def forward(self, action, f_prev, f_cur, prev_codes, prev_action=None, clock=None) -> torch.Tensor:
+        """`prev_action` `(B,)`: the action of the step before (None or `n_actions`: none, as at an episode start);
+        `clock` `(B,)`: frame t's step since the game's reset (None or -1: unknown; ignored without `clock`)."""
         a = action.long()
         x = torch.cat([self._s2d(f_prev), self._s2d(f_cur)], 1)
         pa = torch.full_like(a, self.n_actions) if prev_action is None else torch.as_tensor(prev_action).long()
@@ -548,6 +565,8 @@ class ActionStateToLatent(nn.Module):
             x = layer(x) + self.act[k](a)[:, :, None, None]
             if self.prev_action:
                 x = x + self.act_prev[k](pa)[:, :, None, None]
+        if self.clock:
+            x = x + self._clock(clock, len(a))
         x = self.mid(torch.cat([x, self.prev(prev_codes).permute(0, 3, 1, 2)], 1))
         return self.head(x)
 
@@ -566,14 +585,30 @@ def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None)
     return torch.multinomial(p, 1, generator=generator).view(B, h, w)
 
 
+def tick(clock: torch.Tensor) -> torch.Tensor:
+    "The game clock one step on; an unknown clock (-1) stays unknown."
+    return torch.where(clock < 0, clock, clock + 1)
+
+
 @torch.inference_mode()
 def neural_step(
-    predict, decode, f_prev, f_cur, actions, prev_codes, temperature: float = 0.0, generator=None, prev_actions=None
+    predict,
+    decode,
+    f_prev,
+    f_cur,
+    actions,
+    prev_codes,
+    temperature: float = 0.0,
+    generator=None,
+    prev_actions=None,
+    clock=None,
 ):
     """The game's one step, batched: uint8 frames `(B, H, W)`, actions `(B,)`, previous codes `(B, 7, 5)` and
     actions `(B,)` (None: no previous step) -> (next uint8 frames, codes). `predict` is the action-to-latent model,
-    `decode` the world model's `decode` (or their traced batch-1 graphs, as `NeuralEnduro` plays them)."""
-    codes = sample_codes(predict(actions, f_prev, f_cur, prev_codes, prev_actions), temperature, generator)
+    `decode` the world model's `decode` (or their traced batch-1 graphs, as `NeuralEnduro` plays them). `clock` `(B,)`:
+    frame t's step since the game's reset, for a predictor that reads it (None: not passed)."""
+    state = (prev_actions,) if clock is None else (prev_actions, clock)
+    codes = sample_codes(predict(actions, f_prev, f_cur, prev_codes, *state), temperature, generator)
     return to_u8(decode(f_cur, codes, f_prev)), codes
 
 # %% ../nbs/04_predictors.ipynb #c014
@@ -600,9 +635,17 @@ def _cfg(model) -> dict:
         grid=list(model.grid),
         K=model.K,
         **({} if kind == "action" else dict(prev_action=model.prev_action)),
+        **(dict(clock=True, clock_steps=model.clock_steps) if getattr(model, "clock", False) else {}),
     )
 
 # %% ../nbs/04_predictors.ipynb #c016
+def pair_clock(lp, i) -> torch.Tensor:
+    """The game clock of pairs `i`: frame t's step in its episode for recorded pairs (`LatentPairs`, whose episodes
+    start at the game's reset), -1 (unknown) for branch and hold pairs."""
+    fp = getattr(lp, "fp", None)
+    return fp.history[i] if fp is not None else torch.full((len(i),), -1, dtype=torch.long)
+
+
 @torch.no_grad()
 def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128, psnr_frames: bool = True) -> dict:
     """Token accuracy (overall and per action) and, with `psnr_frames`, one-step PSNR of decoded argmax codes on pairs
@@ -614,7 +657,7 @@ def evaluate_predictor(model, vqvae, lp: LatentPairs, idx=None, batch: int = 128
     hits, acts, se_pred, se_copy, n_pix, c_hit, c_n = [], [], 0.0, 0.0, 0, 0, 0
     for i in range(0, len(idx), batch):
         fp, fc, a, pc, codes, pa = lp.batch(idx[i : i + batch])
-        pred = model(a, fp, fc, pc, pa).argmax(1)
+        pred = model(a, fp, fc, pc, pa, pair_clock(lp, idx[i : i + batch])).argmax(1)
         hits.append((pred == codes).float().mean((1, 2)))
         acts.append(a)
         if hasattr(lp, "contrast"):
@@ -655,7 +698,8 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
         _, _, _, pc, _, pa = lp.batch(first)  # the codes and action of the step before the first
         for s in range(horizon):
             a = lp.fp.actions[first + s]
-            nxt, pc = neural_step(model, vqvae.decode, prev, cur, a, pc, prev_actions=pa)
+            clock = lp.fp.history[first + s]
+            nxt, pc = neural_step(model, vqvae.decode, prev, cur, a, pc, prev_actions=pa, clock=clock)
             prev, cur, pa = cur, nxt, a
         se += F.mse_loss(cur.float() / 255, win[:, -1].float() / 255, reduction="sum").item()
         n += cur.numel()
@@ -681,12 +725,33 @@ class PredictorTrainConfig(TrainConfig):
     own_holds: str | None = None  # a folder of `play_holds` files: the holds as the game plays them
     own_hold_frac: float = 0.0  # their share of each batch
     contrast_weight: float = 0.0  # extra loss weight of the cells where the action changes the codes
+    clock: bool = False  # the predictor reads the game clock (`ActionStateToLatent`'s `clock`)
+    clock_dropout: float = 0.25  # share of recorded pairs seen with the clock unknown (a game started from any frame)
+    clock_lr_mult: float = 10.0  # the clock offsets' learning rate over `lr`: each step's offset sees few pairs
+    clock_only: bool = False  # train the clock offsets alone, the rest kept as `init_from` gives it
+    jump_frac: float = 0.0  # share of each batch drawn from the recorded pairs with the largest frame change
+    jump_top: float = 0.005  # which: this top share of the recorded pairs by mean absolute frame change
     NON_NEGATIVE = ("self_rollout",)
 
     def __post_init__(self):
         super().__post_init__()
         if self.model not in PREDICTORS:
             raise ValueError(f"unknown predictor {self.model!r}; choose from {', '.join(PREDICTORS)}")
+        if self.clock and self.model != "state":
+            raise ValueError(f"only the 'state' predictor reads the clock, not {self.model!r}")
+        if self.clock_only and not (self.clock and self.init_from):
+            raise ValueError(
+                "clock_only trains the clock offsets of an `init_from` predictor: give clock and init_from"
+            )
+        for k in ("clock_dropout", "jump_frac"):
+            if not 0 <= getattr(self, k) < 1:
+                raise ValueError(f"{k} must be in [0, 1), got {getattr(self, k)!r}")
+        if not self.clock_lr_mult > 0:
+            raise ValueError(f"clock_lr_mult must be > 0, got {self.clock_lr_mult!r}")
+        if self.jump_frac and self.self_rollout:
+            raise ValueError("jump_frac and self_rollout do not mix: a large change may start its episode")
+        if not 0 < self.jump_top <= 1:
+            raise ValueError(f"jump_top must be in (0, 1], got {self.jump_top!r}")
         if not self.contrast_weight >= 0:
             raise ValueError(f"contrast_weight must be >= 0, got {self.contrast_weight!r}")
         if not 0 <= self.branch_frac < 1:
@@ -694,18 +759,31 @@ class PredictorTrainConfig(TrainConfig):
         for k in ("hold_frac", "own_hold_frac"):
             if not 0 <= getattr(self, k) < 1:
                 raise ValueError(f"{k} must be in [0, 1), got {getattr(self, k)!r}")
-        if self.branch_frac * bool(self.branches) + self.hold_frac + self.own_hold_frac >= 1:
+        if self.branch_frac * bool(self.branches) + self.hold_frac + self.own_hold_frac + self.jump_frac >= 1:
             raise ValueError(
-                f"branch_frac + hold_frac + own_hold_frac must leave recorded pairs in a batch, got "
-                f"{self.branch_frac * bool(self.branches)} + {self.hold_frac} + {self.own_hold_frac}"
+                f"branch_frac + hold_frac + own_hold_frac + jump_frac must leave recorded pairs in a batch, got "
+                f"{self.branch_frac * bool(self.branches)} + {self.hold_frac} + {self.own_hold_frac} + {self.jump_frac}"
             )
 
 
 def _init_predictor(net, path):
-    "Load a predictor checkpoint into `net`; a predictor from before the previous-action input gets zeros for it."
+    """Load a predictor checkpoint into `net`; a predictor from before the previous-action or clock input gets zeros
+    for it."""
     sd = read_checkpoint(path, "predictor")["state_dict"]
-    new = {k: torch.zeros_like(v) for k, v in net.state_dict().items() if k.startswith("act_prev.") and k not in sd}
-    return load_state_strict(net, {**sd, **new}, path)  # strict: only the previous-action embeddings may be new
+    added = ("act_prev.", "clock_emb.")
+    new = {k: torch.zeros_like(v) for k, v in net.state_dict().items() if k.startswith(added) and k not in sd}
+    return load_state_strict(net, {**sd, **new}, path)  # strict: only those embeddings may be new
+
+
+def largest_changes(fp: FramePairs, top: float, chunk: int = 2048) -> torch.Tensor:
+    """Indices of the `top` share (at least one) of the pairs of `fp` with the largest mean absolute frame change:
+    the rare steps where much of the screen changes at once (in Enduro, the time of day)."""
+    change = []
+    for i in range(0, len(fp), chunk):
+        f0, f1 = fp.batch(torch.arange(i, min(i + chunk, len(fp))))
+        change.append((f1.float() - f0.float()).abs().flatten(1).mean(1))
+    change = torch.cat(change)
+    return torch.argsort(change, descending=True)[: max(1, round(top * len(fp)))]
 
 
 def _extra_pairs(cfg: PredictorTrainConfig, vqvae) -> dict:
@@ -726,20 +804,30 @@ def _extra_pairs(cfg: PredictorTrainConfig, vqvae) -> dict:
     return out
 
 
-def _predictor_batch(cfg, train, extra, eligible, vqvae, rng):
-    """A training batch `(f_prev, f_cur, action, prev_codes, codes, prev_action)` and per-cell loss weights: recorded
-    pairs (their frames the decoder's own after k ~ U{0..K} open-loop steps when `self_rollout` = K), then the shares
-    of counterfactual and held-action pairs, whose cells where the action matters weigh 1 + `contrast_weight`."""
+def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None):
+    """A training batch `(f_prev, f_cur, action, prev_codes, codes, prev_action)`, per-cell loss weights and the clock:
+    recorded pairs (their frames the decoder's own after k ~ U{0..K} open-loop steps when `self_rollout` = K), a
+    `jump_frac` share from the pairs `jumps`, then the shares of counterfactual and held-action pairs, whose cells where
+    the action matters weigh 1 + `contrast_weight`. The clock is unknown (-1) for a `clock_dropout` share of the
+    sampled recorded pairs and for the counterfactual and held-action ones; the `jumps` always see it (without it, they
+    would teach the predictor to change the screen at random)."""
     k = int(rng.integers(0, cfg.self_rollout + 1)) if cfg.self_rollout else 0
     shares = {name: round(cfg.batch_size * frac) for name, (pairs, frac, _, _) in extra.items() if pairs is not None}
-    n = cfg.batch_size - sum(shares.values())
+    n_jump = round(cfg.batch_size * cfg.jump_frac) if jumps is not None else 0
+    n = cfg.batch_size - sum(shares.values()) - n_jump
     i = (
         torch.from_numpy(rng.integers(0, len(train), n))
         if k == 0
         else eligible[torch.from_numpy(rng.integers(0, len(eligible), n))]
     )
+    # no draw without the clock, so the batches of a run without it stay as they were
+    drop = torch.from_numpy(rng.random(n) < cfg.clock_dropout) if cfg.clock else torch.ones(n, dtype=torch.bool)
+    if n_jump:
+        i = torch.cat([i, jumps[torch.from_numpy(rng.integers(0, len(jumps), n_jump))]])
+        drop = torch.cat([drop, torch.zeros(n_jump, dtype=torch.bool)])
     b = train.batch(i)
     w = torch.ones(b[4].shape)
+    clock = torch.where(drop, -1, train.fp.history[i])
     if k:  # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
         win = train.fp.window(i, k)[:, :-1]
         ctx = torch.cat([win[:, :2], free_run(vqvae, win, train.codes[i[:, None] + torch.arange(-k, 0)].long())], 1)
@@ -749,7 +837,8 @@ def _predictor_batch(cfg, train, extra, eligible, vqvae, rng):
         j = torch.from_numpy(rng.integers(0, len(pairs), m))
         b = tuple(torch.cat([x, y]) for x, y in zip(b, pairs.batch(j)))
         w = torch.cat([w, 1 + cfg.contrast_weight * pairs.contrast(j).float()])
-    return b, w
+        clock = torch.cat([clock, torch.full((m,), -1, dtype=torch.long)])
+    return b, w, clock
 
 
 def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True) -> dict:
@@ -762,7 +851,8 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     pairs from the emulator (`record_branches`, `record_holds`); validation logs the token accuracy on their held-out
     files (`branch_acc`, `hold_acc`) and on the cells where the action changes the codes (`*_contrast_acc`).
     `own_holds` mixes in the holds as the game plays them (`play_holds`); their `own_hold_acc` then picks the best
-    checkpoint."""
+    checkpoint. `clock` trains a predictor that reads the game clock; `jump_frac` oversamples the pairs with the
+    largest frame change, whose token accuracy validation logs as `jump_acc`, which then picks the best checkpoint."""
     run = TrainRun(cfg, "predictor")
     if vqvae is None:
         if cfg.vqvae_path is None:
@@ -773,11 +863,19 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     train = LatentPairs(data_dirs, vqvae, "train", cfg.max_frames, **cache)
     val = LatentPairs(data_dirs, vqvae, "val", None, **cache)
     vi = spread(len(val), cfg.val_pairs)
-    net = PREDICTORS[cfg.model](n_actions=train.n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size)
+    kw = dict(clock=True) if cfg.clock else {}
+    net = PREDICTORS[cfg.model](n_actions=train.n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size, **kw)
     if cfg.init_from:
         _init_predictor(net, cfg.init_from)
     extra = _extra_pairs(cfg, vqvae)
-    opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=1e-4)
+    jumps = largest_changes(train.fp, cfg.jump_top) if cfg.jump_frac else None
+    val_jumps = largest_changes(val.fp, cfg.jump_top) if cfg.jump_frac or cfg.clock else None
+    clock_params = [p for k, p in net.named_parameters() if k.startswith("clock_")]
+    groups = (
+        [] if cfg.clock_only else [{"params": [p for k, p in net.named_parameters() if not k.startswith("clock_")]}]
+    )
+    groups += [{"params": clock_params, "lr": cfg.lr * cfg.clock_lr_mult}] if clock_params else []
+    opt = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=1e-4)
     sched = warmup_cosine(opt, cfg.steps, cfg.warmup or 100)
     rng = run.resume(net, opt, sched)
     rw = torch.nonzero(val.fp.history >= cfg.rollout_horizon)[:, 0]  # validation rollouts: 32 over the val episodes
@@ -786,6 +884,8 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     select = "rollout_psnr" if cfg.self_rollout and rwi is not None else "token_acc"  # what picks the best checkpoint
     if extra.get("own_hold", (None,) * 4)[2] is not None:
         select = "own_hold_acc"  # trained on the game's own holds: picked by how it answers a held action in the game
+    if cfg.jump_frac:
+        select = "jump_acc"  # the rare large changes oversampled: picked by how it predicts them
     K = vqvae.cfg.codebook_size
     data_card = dict(
         dirs=[str(d) for d in data_dirs],
@@ -805,6 +905,8 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
             if pairs is not None:
                 e = evaluate_predictor(net, vqvae, pairs, idx, psnr_frames=False)
                 m[f"{name}_acc"], m[f"{name}_contrast_acc"] = e["token_acc"], e["contrast_acc"]
+        if val_jumps is not None:
+            m["jump_acc"] = evaluate_predictor(net, vqvae, val, val_jumps, psnr_frames=False)["token_acc"]
         if rwi is not None:
             m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, cfg.rollout_horizon), 2)
         return m
@@ -813,8 +915,8 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     metrics = {}
     while not run.done:
         net.train()
-        (fp, fc, a, pc, codes, pa), w = _predictor_batch(cfg, train, extra, eligible, vqvae, rng)
-        ce = F.cross_entropy(net(a, fp, fc, pc, pa), codes, reduction="none")
+        (fp, fc, a, pc, codes, pa), w, clock = _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps)
+        ce = F.cross_entropy(net(a, fp, fc, pc, pa, clock), codes, reduction="none")
         loss = (ce * w).sum() / w.sum()  # = the mean CE at weight 0
         opt.zero_grad(set_to_none=True)
         loss.backward()

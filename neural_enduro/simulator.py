@@ -10,11 +10,11 @@ import numpy as np
 import torch
 from .env import make_env, reset_to_play, check_actions, action_names, resolve_game, game_name
 from .env import FRAME_SHAPE
-from .data import start_frames, save_gif
+from .data import start_frames, start_step, save_gif
 from .vqvae import LatentActionVQVAE, load_vqvae, traced
 from .tokens import load_world_model
 from .core import checkpoint_dir, CHECKPOINTS_DIR, to_u8
-from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, neural_step
+from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, neural_step, tick
 from .realism import edge_count, mean_abs_change, filmstrip
 
 # %% auto #0
@@ -43,21 +43,26 @@ def neural_rollout(
     temperature: float = 0.0,
     seed: int = 0,
     prev_actions=None,
+    clock=None,
 ):
     """`neural_step` from uint8 frames `(B, H, W)` through `actions` `(B, T)`: uint8 frames `(B, T+1, H, W)`.
-    `f_prev`, `prev_codes`, `prev_actions`: the step before the start, when known (None: as at an episode start)."""
+    `f_prev`, `prev_codes`, `prev_actions`: the step before the start, when known (None: as at an episode start).
+    `clock` `(B,)` or an int: the start frame's step since the game's reset, for a predictor that reads the clock
+    (None: not passed; -1: unknown); it advances one a step."""
     f_cur = torch.as_tensor(f_cur)
     actions = torch.as_tensor(actions).long()
     f_prev = f_cur if f_prev is None else torch.as_tensor(f_prev)
     if prev_codes is None:
         prev_codes = torch.full((len(f_cur), *vqvae.cfg.grid), vqvae.cfg.codebook_size, dtype=torch.long)
     g = torch.Generator().manual_seed(seed)
+    clk = None if clock is None else torch.as_tensor(clock).long().expand(len(f_cur))
     out = [f_cur]
     for t in range(actions.shape[1]):
         nxt, prev_codes = neural_step(
-            predictor, vqvae.decode, f_prev, f_cur, actions[:, t], prev_codes, temperature, g, prev_actions
+            predictor, vqvae.decode, f_prev, f_cur, actions[:, t], prev_codes, temperature, g, prev_actions, clk
         )
         f_prev, f_cur, prev_actions = f_cur, nxt, actions[:, t]
+        clk = None if clk is None else tick(clk)
         out.append(nxt)
     return torch.stack(out, 1)
 
@@ -80,6 +85,7 @@ class NeuralEnduro:
         self.actions = action_names(game)
         self.temperature = self._check_t(temperature)
         self.gen = torch.Generator().manual_seed(seed)
+        self.reads_clock = bool(getattr(self.predictor, "clock", False))
         self.frame = None
         self._predict, self._decode = self.predictor, self.vqvae.decode
         if jit:  # batch-1 graphs, traced on random frames and the "no previous step" codes and action
@@ -87,7 +93,8 @@ class NeuralEnduro:
             f = torch.randint(0, 256, (2, 1, *FRAME_SHAPE), dtype=torch.uint8, generator=g)
             a, none_a = torch.tensor([1]), torch.tensor([self.predictor.n_actions])
             none_c = torch.full((1, *vqvae.cfg.grid), vqvae.cfg.codebook_size, dtype=torch.long)
-            self._predict = traced(self.predictor, "forward", a, f[0], f[1], none_c, none_a)
+            clk = (torch.tensor([-1]),) if self.reads_clock else ()
+            self._predict = traced(self.predictor, "forward", a, f[0], f[1], none_c, none_a, *clk)
             if getattr(vqvae, "traceable", True):
                 self._decode = traced(self.vqvae, "decode", f[1], torch.zeros_like(none_c), f[0])
             else:  # the token renderer samples: only its dynamics network is traced
@@ -115,10 +122,13 @@ class NeuralEnduro:
             raise ValueError(f"temperature must be a number >= 0 (0 = argmax), got {t!r}")
         return float(t)
 
-    def reset(self, start=None) -> np.ndarray:
+    def reset(self, start=None, clock: int | None = None) -> np.ndarray:
         """Start from `start`: None (the game's start frame), a shipped start-frame name (`day`, `night`, `fog`...),
         an int seed (the emulator's frame where play begins for that seed: `reset_to_play`), or a 210x160 uint8
-        frame."""
+        frame. `clock`: the frame's step since the game's reset, for a predictor that reads it (None: a shipped
+        start frame's own step, else unknown)."""
+        if clock is not None and (isinstance(clock, bool) or not isinstance(clock, (int, np.integer)) or clock < 0):
+            raise ValueError(f"clock must be an int >= 0 (steps since the game's reset) or None, got {clock!r}")
         if start is None or isinstance(start, str):
             if isinstance(start, str) or resolve_game(self.game) == "enduro":
                 frames = start_frames(self.game)
@@ -126,6 +136,7 @@ class NeuralEnduro:
                 if name not in frames:
                     raise ValueError(f"unknown start frame {name!r}; shipped: {', '.join(frames)}")
                 f = frames[name]
+                clock = start_step(name) if clock is None else clock
             else:
                 start = 0
         if isinstance(start, (int, np.integer)) and not isinstance(start, bool):
@@ -140,6 +151,7 @@ class NeuralEnduro:
         self.prev = self.frame
         self.codes = torch.full((1, *self.vqvae.cfg.grid), self.vqvae.cfg.codebook_size, dtype=torch.long)
         self.t, self.last_action = 0, torch.tensor([self.predictor.n_actions])  # n_actions: no previous step
+        self.clock = torch.tensor([-1 if clock is None else int(clock)])
         return self.frame[0].numpy()
 
     def step(self, action: int, temperature: float | None = None) -> np.ndarray:
@@ -155,10 +167,11 @@ class NeuralEnduro:
             raise ValueError(f"invalid action {action!r}; valid actions: {valid}")
         t = self.temperature if temperature is None else self._check_t(temperature)
         a = torch.tensor([int(action)])
+        clk = self.clock if self.reads_clock else None
         nxt, self.codes = neural_step(
-            self._predict, self._decode, self.prev, self.frame, a, self.codes, t, self.gen, self.last_action
+            self._predict, self._decode, self.prev, self.frame, a, self.codes, t, self.gen, self.last_action, clk
         )
-        self.prev, self.frame, self.last_action = self.frame, nxt, a
+        self.prev, self.frame, self.last_action, self.clock = self.frame, nxt, a, tick(self.clock)
         self.t += 1
         return nxt[0].numpy()
 
@@ -171,7 +184,7 @@ class NeuralEnduro:
         "Median ms of `step` at batch 1 (action -> displayable frame)."
         if self.frame is None:
             self.reset()
-        state = (self.frame, self.prev, self.codes, self.t, self.last_action)
+        state = (self.frame, self.prev, self.codes, self.t, self.last_action, self.clock)
         for _ in range(10):
             self.step(1)
         ts = []
@@ -179,7 +192,7 @@ class NeuralEnduro:
             t0 = time.perf_counter()
             self.step(i % len(self.actions))
             ts.append(time.perf_counter() - t0)
-        self.frame, self.prev, self.codes, self.t, self.last_action = state
+        self.frame, self.prev, self.codes, self.t, self.last_action, self.clock = state
         return dict(
             step_ms=round(1000 * float(np.median(ts)), 2),
             fps=round(1000 / (1000 * float(np.median(ts))), 1),
@@ -213,7 +226,7 @@ def drive_side_by_side(sim: NeuralEnduro, steps: int = 300, start: str = "start"
     env, obs = emulator_at(start)
     pol = policy or DriverPolicy(seed)
     getattr(pol, "reset", lambda i: None)(0)
-    neural, real, acts = [sim.reset(obs)], [obs], []
+    neural, real, acts = [sim.reset(obs, clock=start_step(start))], [obs], []
     t0 = time.perf_counter()
     for _ in range(steps):
         a = int(pol(neural[-1][None])[0])
