@@ -13,8 +13,8 @@ from .env import resolve_game, game_name
 
 # %% auto #0
 __all__ = ['REPO_ROOT', 'CHECKPOINTS_DIR', 'checkpoint_dir', 'atomic_replace', 'save_checkpoint', 'read_checkpoint',
-           'load_state_strict', 'psnr', 'to_u8', 'hardware', 'run_card', 'refuse_overwrite', 'publish_checkpoint',
-           'figures_table']
+           'load_state_strict', 'psnr', 'to_u8', 'mean_abs_change', 'hardware', 'run_card', 'refuse_overwrite',
+           'publish_checkpoint', 'figures_table']
 
 # %% ../nbs/00a_core.ipynb #k005
 REPO_ROOT = Path(neural_enduro.__file__).resolve().parents[1]  # the checkout (editable install)
@@ -106,6 +106,11 @@ def psnr(mse: float) -> float:
 def to_u8(x: torch.Tensor) -> torch.Tensor:
     "Frames in [0, 1] (clamped) to uint8, as the game shows them and feeds them back."
     return (x.clamp(0, 1) * 255).round().to(torch.uint8)
+
+
+def mean_abs_change(prev, cur) -> torch.Tensor:
+    "Mean absolute change per frame from uint8 `prev` to `cur` `(N, H, W)`, pixels in [0, 1]."
+    return (torch.as_tensor(cur).float() - torch.as_tensor(prev).float()).abs().flatten(1).mean(1) / 255
 
 # %% ../nbs/00a_core.ipynb #k016
 def hardware() -> str:

@@ -556,10 +556,10 @@ def start_step(start: str, frames_dir=START_FRAMES_DIR) -> int:
 
 def emulator_at(start: str, frames_dir=START_FRAMES_DIR):
     "A real emulator brought to the shipped start frame `start` by its (seed, actions): returns `(env, frame)`."
-    man, _ = _start_entry(start, frames_dir)
+    man, entry = _start_entry(start, frames_dir)
     env = make_env(man["game"])
     obs, _ = env.reset(seed=man["seed"])
-    for a in man["actions"][: man["frames"][start]["step"]]:
+    for a in man["actions"][: entry["step"]]:
         obs, *_ = env.step(a)
     return env, obs
 

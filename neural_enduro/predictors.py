@@ -16,7 +16,7 @@ from .env import action_names, make_env
 from .data import load_index, load_episode, record
 from .vqvae import LatentActionVQVAE, load_vqvae, codebook_stats
 from .core import save_checkpoint, read_checkpoint, load_state_strict, psnr, to_u8, atomic_replace
-from .core import publish_checkpoint
+from .core import publish_checkpoint, mean_abs_change
 from .training import TrainConfig, TrainRun, spread, warmup_cosine
 from .train_vqvae import FramePairs, tiny_data
 from .vqvae import free_run
@@ -778,11 +778,9 @@ def _init_predictor(net, path):
 def largest_changes(fp: FramePairs, top: float, chunk: int = 2048) -> torch.Tensor:
     """Indices of the `top` share (at least one) of the pairs of `fp` with the largest mean absolute frame change:
     the rare steps where much of the screen changes at once (in Enduro, the time of day)."""
-    change = []
-    for i in range(0, len(fp), chunk):
-        f0, f1 = fp.batch(torch.arange(i, min(i + chunk, len(fp))))
-        change.append((f1.float() - f0.float()).abs().flatten(1).mean(1))
-    change = torch.cat(change)
+    change = torch.cat(
+        [mean_abs_change(*fp.batch(torch.arange(i, min(i + chunk, len(fp))))) for i in range(0, len(fp), chunk)]
+    )
     return torch.argsort(change, descending=True)[: max(1, round(top * len(fp)))]
 
 

@@ -9,10 +9,10 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .core import mean_abs_change  # the motion figure's per-frame change (shared with training)
 
 # %% auto #0
-__all__ = ['EDGE_THRESHOLD', 'downsample2', 'nearest_psnr', 'edge_count', 'mean_abs_change', 'FrameClassifier', 'c2st',
-           'filmstrip']
+__all__ = ['EDGE_THRESHOLD', 'downsample2', 'nearest_psnr', 'edge_count', 'FrameClassifier', 'c2st', 'filmstrip']
 
 # %% ../nbs/05a_realism.ipynb #r008
 def downsample2(frames) -> torch.Tensor:
@@ -53,11 +53,6 @@ def edge_count(frames, threshold: float = EDGE_THRESHOLD) -> torch.Tensor:
     gx = x[:, :-1, 1:] - x[:, :-1, :-1]
     gy = x[:, 1:, :-1] - x[:, :-1, :-1]
     return ((gx * gx + gy * gy).sqrt() > threshold).flatten(1).sum(1)
-
-
-def mean_abs_change(prev, cur) -> torch.Tensor:
-    "Mean absolute change per frame from uint8 `prev` to `cur` `(N, H, W)`, pixels in [0, 1]."
-    return (torch.as_tensor(cur).float() - torch.as_tensor(prev).float()).abs().flatten(1).mean(1) / 255
 
 # %% ../nbs/05a_realism.ipynb #r016
 class FrameClassifier(nn.Module):
