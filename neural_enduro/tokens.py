@@ -91,8 +91,10 @@ class PatchTokenizer(nn.Module):
         return ((cand - x[:, :, None]) ** 2).sum(-1).argmin(-1).reshape(-1, *self.grid)
 
     def _hash_index(self):
-        "A hash of every token's pixels, sorted, for exact lookup (rebuilt when the patches change)."
-        key = (self.patches.data_ptr(), self.patches._version)
+        """A hash of every token's pixels, sorted, for exact lookup (rebuilt when the patches change). Patches made
+        under `torch.inference_mode` keep no version counter: their index is rebuilt when they move."""
+        version = -1 if self.patches.is_inference() else self.patches._version
+        key = (self.patches.data_ptr(), version)
         if getattr(self, "_index_key", None) != key:
             mult = torch.randint(1, 2**31, (self.patches.shape[1],), generator=torch.Generator().manual_seed(0))
             self._index = (mult, *(self.patches.long() @ mult).sort())
