@@ -38,8 +38,8 @@ from neural_enduro.tokens import (
 from .vqvae import load_vqvae
 
 # %% auto #0
-__all__ = ['TokenTrainConfig', 'TokenPairs', 'token_loss', 'distill_loss', 'corrupt_tokens', 'validate', 'train_tokens',
-           'publish_tokens', 'refine_tokens']
+__all__ = ['TokenTrainConfig', 'TokenPairs', 'token_loss', 'distill_loss', 'corrupt_block', 'corrupt_tokens', 'validate',
+           'train_tokens', 'publish_tokens', 'refine_tokens']
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -65,8 +65,11 @@ class TokenTrainConfig(TrainConfig):
     warmup: int = 200
     weight_decay: float = 0.01
     corrupt: float = 0.1  # share of context tokens replaced by random tokens
+    corrupt_block: float = 0.0  # share of samples whose context gets one wrong block of real-looking cells
     changed_weight: float = 5.0  # loss weight of tokens that change from t to t+1
     own_rollout: bool = True  # also train one step from the model's own sampled tokens
+    jump_frac: float = 0.0  # share of each batch drawn from the pairs with the most changed tokens (`largest_changes`)
+    jump_top: float = 0.005  # those pairs: this share of the split (in Enduro, the time of day's turns)
     init_from: str | None = None  # start from this dynamics checkpoint (its dim, hint and the tokenizer beside it)
     teacher: str | None = None  # distil: also learn this dynamics checkpoint's next-token distributions (any size)
     distill: float = 1.0  # weight of the KL divergence to the teacher's distributions
@@ -86,6 +89,10 @@ class TokenTrainConfig(TrainConfig):
                 f"need 0 <= corrupt < 1, changed_weight >= 1, distill >= 0; "
                 f"got {self.corrupt}, {self.changed_weight}, {self.distill}"
             )
+        if not 0 <= self.corrupt_block <= 1:
+            raise ValueError(f"corrupt_block must be in [0, 1], got {self.corrupt_block}")
+        if not 0 <= self.jump_frac < 1 or not 0 < self.jump_top <= 1:
+            raise ValueError(f"need 0 <= jump_frac < 1 and 0 < jump_top <= 1; got {self.jump_frac}, {self.jump_top}")
         if self.device not in ("cpu", "cuda"):
             raise ValueError(f"device must be 'cpu' or 'cuda', got {self.device!r}")
         if self.device == "cuda" and not torch.cuda.is_available():
@@ -126,6 +133,18 @@ class TokenPairs:
 
     def __len__(self):
         return len(self.starts)
+
+    def largest_changes(self, top: float) -> torch.Tensor:
+        """Indices of the `top` share (at least one) of the pairs whose token grid changes most from t to t+1: the
+        rare steps where much of the screen changes at once (in Enduro, the time of day)."""
+        t = self.starts
+        changed = torch.cat(
+            [
+                (self.tokens[t[i : i + 4096] + 1] != self.tokens[t[i : i + 4096]]).sum((1, 2))
+                for i in range(0, len(t), 4096)
+            ]
+        )
+        return torch.argsort(changed, descending=True, stable=True)[: max(1, round(top * len(t)))]
 
     def batch(self, i) -> dict:
         "Token grids t-1, t, t+1, t+2 (t+1 where unknown) and codes of the two steps for pair indices `i`."
@@ -173,6 +192,27 @@ def distill_loss(logits, teacher_logits, target, cur, changed_weight: float = 1.
     return (kl * w).sum() / w.sum().clamp(min=1)
 
 
+def corrupt_block(prev, cur, share: float, generator=None, max_size=(8, 10), max_shift: int = 8) -> tuple:
+    """Token grids t-1 and t `(B, h, w)` where a `share` of the samples get one block of cells overwritten, the same
+    block in both, by the cells up to `max_shift` rows above or below it: a wrong region that looks real, as a closed
+    loop makes them (ground where the sky was, a horizon moved). The dynamics learns to repair it."""
+    if share <= 0:
+        return prev, cur
+    prev, cur = prev.clone(), cur.clone()
+    B, gh, gw = cur.shape
+
+    def draw(lo, hi):
+        return int(torch.randint(lo, hi + 1, (1,), generator=generator, device=cur.device))
+
+    for b in (torch.rand(B, generator=generator, device=cur.device) < share).nonzero()[:, 0].tolist():
+        h, w = draw(2, min(max_size[0], gh)), draw(2, min(max_size[1], gw))
+        r0, c0 = draw(0, gh - h), draw(0, gw - w)
+        src = min(max(r0 + draw(-max_shift, max_shift), 0), gh - h)
+        for t in (prev, cur):
+            t[b, r0 : r0 + h, c0 : c0 + w] = t[b, src : src + h, c0 : c0 + w].clone()
+    return prev, cur
+
+
 def corrupt_tokens(tok: torch.Tensor, share: float, vocab: int, generator=None) -> torch.Tensor:
     "Replace a random `share` of the tokens by random tokens."
     if share <= 0:
@@ -204,7 +244,8 @@ def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None, teacher=None):
     """The loss of one batch: the real context (corrupted), then, with `own_rollout`, one step from its own sample;
     each scored against the real tokens and, with a `teacher`, against the teacher's distributions."""
     V = dyn.cfg.vocab
-    prev, cur = corrupt_tokens(b["prev"], cfg.corrupt, V, g), corrupt_tokens(b["cur"], cfg.corrupt, V, g)
+    prev, cur = corrupt_block(b["prev"], b["cur"], cfg.corrupt_block, g)
+    prev, cur = corrupt_tokens(prev, cfg.corrupt, V, g), corrupt_tokens(cur, cfg.corrupt, V, g)
     hint = _hint(vqvae, tok, prev, cur, b["codes"]) if cfg.hint else None
     logits, loss, stats = _scored(dyn, teacher, (prev, cur, b["codes"], hint), b["nxt"], b["cur"], cfg)
     n = len(b["cur"]) // 2  # the second step on half the batch: half the cost, the same signal
@@ -219,9 +260,10 @@ def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None, teacher=None):
 
 
 @torch.no_grad()
-def validate(dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64) -> dict:
-    "Loss and token accuracy (overall, changed cells) on the first `n` spread-out validation pairs, real context."
-    idx = spread(len(val), n)
+def validate(dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64, idx=None, prefix: str = "val") -> dict:
+    """Loss and token accuracy (overall, changed cells) on `n` spread-out validation pairs (or the pairs `idx`), real
+    context; keys start with `prefix`."""
+    idx = spread(len(val), n) if idx is None else torch.as_tensor(idx)
     dev = next(dyn.parameters()).device
     out = []
     for i in idx.split(batch):
@@ -229,7 +271,7 @@ def validate(dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64) -> dict:
         hint = _hint(vqvae, tok, b["prev"], b["cur"], b["codes"]) if dyn.cfg.hint else None
         loss, s = token_loss(dyn(b["prev"], b["cur"], b["codes"], hint), b["nxt"], b["cur"])
         out.append(dict(loss=loss.item(), **s))
-    return {f"val_{k}": float(np.nanmean([o[k] for o in out])) for k in out[0]}
+    return {f"{prefix}_{k}": float(np.nanmean([o[k] for o in out])) for k in out[0]}
 
 
 def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
@@ -267,12 +309,18 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
     run.resume(dyn, opt, sched)
     g = torch.Generator().manual_seed(cfg.seed + run.step)  # which pairs
     g_dev = g if dev.type == "cpu" else torch.Generator(dev).manual_seed(cfg.seed + run.step)  # corruption, samples
+    jumps = train.largest_changes(cfg.jump_top) if cfg.jump_frac else None
+    val_jumps = val.largest_changes(cfg.jump_top) if cfg.jump_frac else None
+    n_jump = round(cfg.batch_size * cfg.jump_frac)
     data_card = dict(dirs=cfg.data_dirs, train_pairs=len(train), val_pairs=len(val))
     bar = run.start("train tokens", progress)
     metrics = {}
     while not run.done:
         dyn.train()
-        b = train.batch(torch.randint(0, len(train), (cfg.batch_size,), generator=g))
+        i = torch.randint(0, len(train), (cfg.batch_size - n_jump,), generator=g)
+        if n_jump:  # first in the batch: the own-rollout step (on its first half) starts from them too
+            i = torch.cat([jumps[torch.randint(0, len(jumps), (n_jump,), generator=g)], i])
+        b = train.batch(i)
         b = {k: v.to(dev) for k, v in b.items()}
         loss, stats = _step_loss(dyn, vqvae, tok, b, cfg, g_dev, teacher)
         opt.zero_grad(set_to_none=True)
@@ -286,6 +334,8 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
             dyn.eval()
             train_stats = {f"train_{k}": v for k, v in stats.items()}
             m = validate(dyn, vqvae, tok, val, cfg.val_pairs)
+            if val_jumps is not None:
+                m.update(validate(dyn, vqvae, tok, val, cfg.val_pairs, idx=val_jumps, prefix="val_jump"))
             metrics = run.log(train_loss=loss.item(), lr=sched.get_last_lr()[0], **train_stats, **m)
             if run.improved(-metrics["val_loss"]):
                 save_dynamics(run.dir / "best.pt", dyn, tok, vqvae, run.card(metrics=metrics, data=data_card))
