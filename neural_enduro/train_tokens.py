@@ -137,14 +137,8 @@ class TokenPairs:
     def largest_changes(self, top: float) -> torch.Tensor:
         """Indices of the `top` share (at least one) of the pairs whose token grid changes most from t to t+1: the
         rare steps where much of the screen changes at once (in Enduro, the time of day)."""
-        t = self.starts
-        changed = torch.cat(
-            [
-                (self.tokens[t[i : i + 4096] + 1] != self.tokens[t[i : i + 4096]]).sum((1, 2))
-                for i in range(0, len(t), 4096)
-            ]
-        )
-        return torch.argsort(changed, descending=True, stable=True)[: max(1, round(top * len(t)))]
+        changed = (self.tokens[1:] != self.tokens[:-1]).sum((1, 2))[self.starts]  # frame t to t+1, per pair
+        return torch.argsort(changed, descending=True, stable=True)[: max(1, round(top * len(self)))]
 
     def batch(self, i) -> dict:
         "Token grids t-1, t, t+1, t+2 (t+1 where unknown) and codes of the two steps for pair indices `i`."
