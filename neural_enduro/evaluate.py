@@ -525,11 +525,13 @@ def steering(
     progress: bool = False,
     details: bool = False,
     renderer: str | None = None,
+    draw: int = 0,
 ) -> dict:
     """For each action pair (A, B): from `starts` real states spread over the first `max_steps` steps of each spec
     episode, A or B held for `horizon` steps in the emulator and in the neural game (see above). `details` adds
-    `_frames`: the last frames, {action: (real, neural, world model)}, each `(starts, H, W)` uint8."""
-    spec, ck, vq, preds = _load(spec, checkpoints_root, renderer)
+    `_frames`: the last frames, {action: (real, neural, world model)}, each `(starts, H, W)` uint8. `draw` seeds
+    the token renderer's sampler, as in `controllability`."""
+    spec, ck, vq, preds = _load(spec, checkpoints_root, renderer, draw)
     if not preds:
         raise FileNotFoundError(f"no predictor in {ck}")
     p = preds["state" if "state" in preds else next(iter(preds))]
