@@ -191,7 +191,7 @@ def demo(
 def evaluate(
     spec: Param(
         "evaluation spec (JSON: game, episodes of {seed, actions}; optional: horizons, rollout_steps, starts, "
-        "controllability_starts, controllability_seeds, controllability_draws, realism_horizons)",
+        "controllability_starts, controllability_seeds, controllability_draws, steering_draws, realism_horizons)",
         str,
         opt=False,
     ),

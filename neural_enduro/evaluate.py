@@ -23,8 +23,8 @@ from .realism import nearest_psnr, edge_count, mean_abs_change, c2st
 
 # %% auto #0
 __all__ = ['REALISM_HORIZONS', 'STRIP_STEPS', 'C2ST_EVERY', 'RESULT_ROWS', 'load_spec', 'load_spec_dict', 'make_spec',
-           'check_held_out', 'controllability', 'evaluate', 'loop_starts', 'closed_loop', 'oracle_loop', 'realism',
-           'strip', 'steering', 'results_table']
+           'check_held_out', 'over_draws', 'controllability', 'evaluate', 'loop_starts', 'closed_loop', 'oracle_loop',
+           'realism', 'strip', 'steering', 'results_table']
 
 # %% ../nbs/07_evaluate.ipynb #c004
 REALISM_HORIZONS = (15, 100, 300, 1000)  # closed-loop steps at which realism is read
@@ -61,8 +61,10 @@ def load_spec_dict(spec: dict, path="spec") -> dict:
     spec.setdefault("controllability_starts", 16)
     spec.setdefault("controllability_seeds", 3)
     spec.setdefault("controllability_draws", 5)
+    spec.setdefault("steering_draws", 4)
     spec.setdefault("realism_horizons", [h for h in REALISM_HORIZONS if h <= spec["rollout_steps"]])
-    for k in ("rollout_steps", "starts", "controllability_starts", "controllability_seeds", "controllability_draws"):
+    counts = ("rollout_steps", "starts", "controllability_starts", "controllability_seeds", "controllability_draws")
+    for k in (*counts, "steering_draws"):
         if not isinstance(spec[k], int) or spec[k] <= 0:
             raise ValueError(f"spec {path}: {k} must be a positive integer, got {spec[k]!r}")
     for k in ("horizons", "realism_horizons"):
@@ -219,20 +221,25 @@ def _dpsnr(vq, p, st: dict, H: int, seeds: int) -> tuple[float, list]:
     return _psnr_frames(gen, real), d
 
 
-def _dpsnr_draws(vq, p, st: dict, H: int, seeds: int, draws: int) -> np.ndarray:
-    """`_dpsnr`'s margins (draws x seeds) over `draws` draws of the token renderer's sampler, seeded 0, 1, ... as
-    `controllability`'s `draw`; a renderer that does not sample (the pixel decoder) runs once. The sampler's state is
-    put back afterwards, so what follows draws as it would have without this."""
+def over_draws(vq, fn, draws: int) -> list:
+    """`fn()` once per draw of the token renderer's sampler, seeded 0, 1, ..., `draws` - 1 (draw d plays as a renderer
+    loaded with `seed=d`); a renderer that does not sample (the pixel decoder) runs once. The sampler's state is put
+    back afterwards, so what follows draws as it would have without this."""
     g = getattr(vq, "generator", None)
     if g is None:
-        return np.array([_dpsnr(vq, p, st, H, seeds)[1]])
+        return [fn()]
     state = g.get_state()
     out = []
     for d in range(draws):
         g.manual_seed(d)
-        out.append(_dpsnr(vq, p, st, H, seeds)[1])
+        out.append(fn())
     g.set_state(state)
-    return np.array(out)
+    return out
+
+
+def _dpsnr_draws(vq, p, st: dict, H: int, seeds: int, draws: int) -> np.ndarray:
+    "`_dpsnr`'s margins (draws x seeds) over `draws` draws of the token renderer's sampler (`over_draws`)."
+    return np.array(over_draws(vq, lambda: _dpsnr(vq, p, st, H, seeds)[1], draws))
 
 
 def controllability(
@@ -525,13 +532,17 @@ def steering(
     progress: bool = False,
     details: bool = False,
     renderer: str | None = None,
-    draw: int = 0,
+    draws: int | None = None,
 ) -> dict:
     """For each action pair (A, B): from `starts` real states spread over the first `max_steps` steps of each spec
-    episode, A or B held for `horizon` steps in the emulator and in the neural game (see above). `details` adds
-    `_frames`: the last frames, {action: (real, neural, world model)}, each `(starts, H, W)` uint8. `draw` seeds
-    the token renderer's sampler, as in `controllability`."""
-    spec, ck, vq, preds = _load(spec, checkpoints_root, renderer, draw)
+    episode, A or B held for `horizon` steps in the emulator and in the neural game (see above). The neural figures
+    are means over `draws` draws of the token renderer's sampler (`over_draws`; the spec's `steering_draws`, 4 by
+    default), with each draw's `right_share` in `right_share_per_draw`. `details` adds `_frames`: the last frames,
+    {action: (real, neural of draw 0, world model)}, each `(starts, H, W)` uint8."""
+    spec, ck, vq, preds = _load(spec, checkpoints_root, renderer)
+    draws = spec["steering_draws"] if draws is None else draws
+    if not isinstance(draws, int) or draws <= 0:
+        raise ValueError(f"draws must be a positive integer, got {draws!r}")
     if not preds:
         raise FileNotFoundError(f"no predictor in {ck}")
     p = preds["state" if "state" in preds else next(iter(preds))]
@@ -567,7 +578,11 @@ def steering(
     pcs = vq.encode(fp, fc, fpp)
     N = len(fc)
     kw = dict(prev_actions=pa, clock=clock)
-    neural = {b: neural_rollout(vq, p, fc, torch.full((N, horizon), b), fp, pcs, **kw) for b in acts_used}
+    rollouts = over_draws(
+        vq,
+        lambda: {b: neural_rollout(vq, p, fc, torch.full((N, horizon), b), fp, pcs, **kw) for b in acts_used},
+        draws,
+    )
     real = {b: torch.from_numpy(np.stack(v)) for b, v in real.items()}
     # the world model alone: its decoder open-loop on the encoder's codes of the real branch (no predictor)
     wm = {
@@ -579,32 +594,45 @@ def steering(
         )
         for b in acts_used
     }
-    move = {b: (_late_motion(real[b]), _late_motion(neural[b])) for b in acts_used}  # (real, neural) per start
-    real, neural = ({b: v[:, -1] for b, v in d.items()} for d in (real, neural))
+    real_move = {b: _late_motion(real[b]) for b in acts_used}
+    real = {b: v[:, -1] for b, v in real.items()}
     ps = lambda x, y: 10 * torch.log10(1 / ((x.float() - y.float()) / 255).pow(2).flatten(1).mean(1).clamp_min(1e-10))
     right = lambda g, a, b: (
         (ps(g[a], real[a]) + ps(g[b], real[b]) > ps(g[a], real[b]) + ps(g[b], real[a])).float().mean().item()
     )
-    out = dict(starts=N, horizon=horizon)
+
+    def neural_figures(rolled: dict, a: int, b: int) -> dict:
+        "One draw's figures for the pair (A, B): its rollouts `{action: (N, horizon, H, W)}`."
+        last = {x: v[:, -1] for x, v in rolled.items()}
+        move = {x: _late_motion(rolled[x]) for x in (a, b)}
+        return dict(
+            neural_ab=ps(last[a], last[b]).mean().item(),
+            match=((ps(last[a], real[a]) + ps(last[b], real[b])) / 2).mean().item(),
+            cross=((ps(last[a], real[b]) + ps(last[b], real[a])) / 2).mean().item(),
+            right_share=right(last, a, b),
+            neural_motion=[move[a].mean().item(), move[b].mean().item()],
+            motion_right_share=((real_move[a] > real_move[b]) == (move[a] > move[b])).float().mean().item(),
+        )
+
+    out = dict(starts=N, horizon=horizon, draws=len(rollouts))
     for a, b in pairs:
-        match = (ps(neural[a], real[a]) + ps(neural[b], real[b])) / 2
-        cross = (ps(neural[a], real[b]) + ps(neural[b], real[a])) / 2
+        per_draw = [neural_figures(r, a, b) for r in rollouts]
+        mean = {k: np.mean([d[k] for d in per_draw], 0) for k in per_draw[0]}
         out[f"{names[a]}/{names[b]}"] = dict(
             real_ab=round(ps(real[a], real[b]).mean().item(), 2),
-            neural_ab=round(ps(neural[a], neural[b]).mean().item(), 2),
-            match=round(match.mean().item(), 2),
-            cross=round(cross.mean().item(), 2),
-            right_share=round(right(neural, a, b), 3),
+            neural_ab=round(float(mean["neural_ab"]), 2),
+            match=round(float(mean["match"]), 2),
+            cross=round(float(mean["cross"]), 2),
+            right_share=round(float(mean["right_share"]), 3),
+            right_share_per_draw=[round(d["right_share"], 3) for d in per_draw],
             world_model_ab=round(ps(wm[a], wm[b]).mean().item(), 2),
             world_model_right_share=round(right(wm, a, b), 3),
-            real_motion=[round(move[x][0].mean().item(), 4) for x in (a, b)],
-            neural_motion=[round(move[x][1].mean().item(), 4) for x in (a, b)],
-            motion_right_share=round(
-                ((move[a][0] > move[b][0]) == (move[a][1] > move[b][1])).float().mean().item(), 3
-            ),
+            real_motion=[round(real_move[x].mean().item(), 4) for x in (a, b)],
+            neural_motion=[round(float(v), 4) for v in mean["neural_motion"]],
+            motion_right_share=round(float(mean["motion_right_share"]), 3),
         )
     if details:
-        out["_frames"] = {names[b]: (real[b], neural[b], wm[b]) for b in acts_used}
+        out["_frames"] = {names[b]: (real[b], rollouts[0][b][:, -1], wm[b]) for b in acts_used}
     return out
 
 # %% ../nbs/07_evaluate.ipynb #v002
