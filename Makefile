@@ -316,7 +316,8 @@ games:  ## the other games with shipped checkpoints: Breakout and UpNDown (make 
 
 # The results table of the README and nbs/07_evaluate: the shipped set on the held-out specs, with the token renderer
 # and with the pixel decoder (the same latent-action model and predictors), JSON into data/eval/results/ and filmstrips
-# into data/figures/. The two renderers run side by side, one thread each (about 30 minutes per spec on 2 cores).
+# into data/figures/. The two renderers run side by side, one thread each (on 2 cores about 20 minutes for
+# val_spec, 12 for test_spec).
 evaluate: install  ## score the shipped set on val_spec and test_spec with both renderers: JSON and filmstrips
 	@mkdir -p data/eval/results
 	for s in val_spec test_spec; do for r in tokens pixel; do \
