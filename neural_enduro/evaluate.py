@@ -237,11 +237,6 @@ def over_draws(vq, fn, draws: int) -> list:
     return out
 
 
-def _dpsnr_draws(vq, p, st: dict, H: int, seeds: int, draws: int) -> np.ndarray:
-    "`_dpsnr`'s margins (draws x seeds) over `draws` draws of the token renderer's sampler (`over_draws`)."
-    return np.array(over_draws(vq, lambda: _dpsnr(vq, p, st, H, seeds)[1], draws))
-
-
 def controllability(
     spec,
     checkpoints_root=CHECKPOINTS_DIR,
@@ -316,7 +311,8 @@ def evaluate(
         # moved it by up to 0.3 dB: 0.87 there, 0.57 on 64 starts x 3 seeds for the same models) and over draws of the
         # token renderer's sampler (one draw of the same game and starts read 0.86-1.03 dB over 5 draws on val)
         cst = _starts(episodes, codes, H, spec["controllability_starts"])
-        d = _dpsnr_draws(vq, p, cst, H, spec["controllability_seeds"], spec["controllability_draws"])
+        margins = lambda: _dpsnr(vq, p, cst, H, spec["controllability_seeds"])[1]
+        d = np.array(over_draws(vq, margins, spec["controllability_draws"]))  # draws x seeds
         out.update(
             controllability_dpsnr=round(float(d.mean()), 2),
             controllability_dpsnr_per_seed=d.mean(0).round(2).tolist(),
