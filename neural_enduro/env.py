@@ -15,7 +15,8 @@ gym.register_envs(ale_py)
 
 # %% auto #0
 __all__ = ['FRAME_SHAPE', 'AGENT_SHAPE', 'ENV_KWARGS', 'resolve_game', 'game_name', 'gym_id', 'make_env', 'action_names',
-           'check_actions', 'replay', 'reset_to_play', 'make_agent_env', 'PreviousFrame', 'agent_frame']
+           'check_actions', 'replay', 'opening_steps', 'reset_to_play', 'make_agent_env', 'PreviousFrame',
+           'agent_frame']
 
 # %% ../nbs/00_env.ipynb #c004
 FRAME_SHAPE = (210, 160)  # (height, width) of the world model's frames
@@ -129,22 +130,31 @@ def replay(game: str, seed: int, actions) -> dict:
         env.close()
 
 # %% ../nbs/00_env.ipynb #c016c
-def reset_to_play(env: gym.Env, seed: int | None = None, max_steps: int = 100):
-    """`env.reset(seed=seed)`, past a still opening screen: if NOOP leaves the frame unchanged for 3 of its first 4
-    steps and the game then moves on its own within `max_steps`, the first frame that moves (`env` stands there);
-    else the reset frame (`env` reset again). Returns `(frame, info)`."""
-    obs, info = env.reset(seed=seed)
-    frame, still = obs, 0
+def opening_steps(env: gym.Env, seed: int | None = None, max_steps: int = 100) -> int:
+    """How many NOOP steps after `env.reset(seed=seed)` play begins: past a still opening screen (NOOP leaves the
+    frame unchanged for 3 of its first 4 steps, and the game then moves on its own within `max_steps`), the step of
+    the first frame that moves; else 0. `env` is left wherever the count stopped."""
+    frame, still = env.reset(seed=seed)[0], 0
     for t in range(max_steps):
         nxt, *_ = env.step(0)  # NOOP: action 0 of every minimal action set
         if np.array_equal(nxt, frame):
             still += 1
         elif still >= 3:
-            return nxt, info
+            return t + 1
         if t >= 3 and still < 3:
             break
         frame = nxt
-    return env.reset(seed=seed)
+    return 0
+
+
+def reset_to_play(env: gym.Env, seed: int | None = None, max_steps: int = 100):
+    """`env.reset(seed=seed)`, then NOOP for `opening_steps`: the frame where play begins, with `env` standing there.
+    Returns `(frame, info)`."""
+    n = opening_steps(env, seed, max_steps)
+    obs, info = env.reset(seed=seed)
+    for _ in range(n):
+        obs, *_ = env.step(0)
+    return obs, info
 
 # %% ../nbs/00_env.ipynb #c018
 def make_agent_env(game: str = "Enduro", num_envs: int = 8, **kwargs):

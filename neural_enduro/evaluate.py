@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .env import replay, game_name, check_actions, make_env, action_names
+from .env import replay, game_name, check_actions, make_env, action_names, opening_steps
 from .data import load_index, load_episode
 from .core import REPO_ROOT
 from .vqvae import load_vqvae, bench_decoder, codebook_stats
@@ -23,8 +23,8 @@ from .realism import nearest_psnr, edge_count, mean_abs_change, c2st
 
 # %% auto #0
 __all__ = ['REALISM_HORIZONS', 'STRIP_STEPS', 'C2ST_EVERY', 'RESULT_ROWS', 'load_spec', 'load_spec_dict', 'make_spec',
-           'check_held_out', 'over_draws', 'controllability', 'evaluate', 'loop_starts', 'closed_loop', 'oracle_loop',
-           'realism', 'strip', 'steering', 'results_table']
+           'check_held_out', 'play_starts', 'over_draws', 'controllability', 'evaluate', 'loop_starts', 'closed_loop',
+           'oracle_loop', 'realism', 'strip', 'steering', 'results_table']
 
 # %% ../nbs/07_evaluate.ipynb #c004
 REALISM_HORIZONS = (15, 100, 300, 1000)  # closed-loop steps at which realism is read
@@ -181,15 +181,24 @@ def _replay(spec, progress=False):
     ]
 
 
-def _starts(episodes, codes, H: int, n: int) -> dict:
-    """`n` evenly spaced rollout starts per episode: frames t-1, t, the codes and action before t, the real frames
-    t..t+H, actions."""
+def play_starts(spec) -> list[int]:
+    """Per spec episode, the first step a rollout starts from: where play begins (`opening_steps`, counted under
+    NOOP: past a still opening screen such as UpNDown's, whose end the frames cannot tell), and step 1 at the
+    earliest (a start needs the frame before it)."""
+    env = make_env(spec["game"])
+    return [max(1, opening_steps(env, int(ep["seed"]))) for ep in spec["episodes"]]
+
+
+def _starts(episodes, codes, H: int, n: int, first=None) -> dict:
+    """`n` evenly spaced rollout starts per episode from its `first` step (default 1): frames t-1, t, the codes and
+    action before t, the real frames t..t+H, actions."""
     out = {k: [] for k in ("fp", "fc", "pcs", "pas", "real", "acts", "true_codes", "s", "ep")}
-    for e, ((fr, a), c) in enumerate(zip(episodes, codes)):
+    first = [1] * len(episodes) if first is None else first
+    for e, ((fr, a), c, b) in enumerate(zip(episodes, codes, first)):
         T = len(a)
-        if T < H + 2:
+        if T < b + H + 1:
             continue
-        for s in np.linspace(1, T - H, n).round().astype(int):
+        for s in np.linspace(b, T - H, n).round().astype(int):
             for k, v in dict(
                 fp=fr[s - 1],
                 fc=fr[s],
@@ -257,7 +266,7 @@ def controllability(
     p = preds["state" if "state" in preds else next(iter(preds))]  # the simulator's predictor, as in `evaluate`
     episodes = _replay(spec, progress)
     H = max(spec["horizons"])
-    st = _starts(episodes, [_codes(vq, f) for f, _ in episodes], H, starts)
+    st = _starts(episodes, [_codes(vq, f) for f, _ in episodes], H, starts, play_starts(spec))
     r, d = _dpsnr(vq, p, st, H, seeds)
     return dict(
         starts=len(st["fc"]),
@@ -277,7 +286,7 @@ def evaluate(
     spec, ck, vq, preds = _load(spec, checkpoints_root, renderer)
     seed_vq = load_vqvae(ck / "vqvae_seed.pt") if (ck / "vqvae_seed.pt").exists() else None
     t0 = time.time()
-    episodes = _replay(spec, progress)
+    episodes, first = _replay(spec, progress), play_starts(spec)
     ps, acc, codes = _one_step(vq, preds, episodes)
     out = dict(
         game=game_name(spec["game"]),
@@ -302,7 +311,7 @@ def evaluate(
         H = max(spec["horizons"])
         R = spec["rollout_steps"]
         rng = np.random.default_rng(0)
-        st = _starts(episodes, codes, H, spec["starts"])
+        st = _starts(episodes, codes, H, spec["starts"], first)
         fp, fc, pcs, pas, real, true_codes = st["fp"], st["fc"], st["pcs"], st["pas"], st["real"], st["true_codes"]
         gen = neural_rollout(vq, p, fc, st["acts"], fp, pcs, prev_actions=pas, clock=st["s"])  # from the real step
         out["rollout_psnr"] = {str(h): round(_psnr_frames(gen[:, h], real[:, h]), 2) for h in spec["horizons"]}
@@ -310,7 +319,7 @@ def evaluate(
         # controllability on more starts than the rollouts, averaged over random-action seeds (one draw of 16 starts
         # moved it by up to 0.3 dB: 0.87 there, 0.57 on 64 starts x 3 seeds for the same models) and over draws of the
         # token renderer's sampler (one draw of the same game and starts read 0.86-1.03 dB over 5 draws on val)
-        cst = _starts(episodes, codes, H, spec["controllability_starts"])
+        cst = _starts(episodes, codes, H, spec["controllability_starts"], first)
         margins = lambda: _dpsnr(vq, p, cst, H, spec["controllability_seeds"])[1]
         d = np.array(over_draws(vq, margins, spec["controllability_draws"]))  # draws x seeds
         out.update(
@@ -324,7 +333,7 @@ def evaluate(
         free = free_run(vq, torch.cat([fp[:, None], real], 1), true_codes)
         out["free_run_psnr"] = {str(h): round(_psnr_frames(free[:, h - 1], real[:, h]), 2) for h in spec["horizons"]}
         # closed loop: rollout_steps-long rollouts from real starts, beside the real game (collapse and realism)
-        loop = closed_loop(vq, p, episodes, codes, R, spec["starts"], progress)
+        loop = closed_loop(vq, p, episodes, codes, R, spec["starts"], progress, first=first)
         out.update(
             collapsed_frames=loop["collapsed"],
             rollout_frames=R * len(loop["s"]),
@@ -363,28 +372,40 @@ STRIP_STEPS = (1, 30, 100, 300, 1000)  # the filmstrip's steps
 C2ST_EVERY = 10  # the classifier sees every 10th closed-loop step from step 100 on
 
 
-def loop_starts(episodes, steps: int, n: int) -> list[tuple[int, int]]:
-    """The closed loop's starts `(episode, step)`: `n` per episode, spread so that the real game runs on for `steps`
-    steps after them where the episode is long enough."""
+def loop_starts(episodes, steps: int, n: int, first=None) -> list[tuple[int, int]]:
+    """The closed loop's starts `(episode, step)`: `n` per episode from its `first` step (default 1; `evaluate`:
+    `play_starts`), spread so that the real game runs on for `steps` steps after them where the episode is long
+    enough."""
+    first = [1] * len(episodes) if first is None else first
     return [
         (e, s)
-        for e, (_, a) in enumerate(episodes)
-        for s in sorted(set(np.linspace(1, max(1, len(a) - steps), n).round().astype(int).tolist()))
+        for e, ((_, a), b) in enumerate(zip(episodes, first))
+        for s in sorted(set(np.linspace(b, max(b, len(a) - steps), n).round().astype(int).tolist()))
     ]
 
 
 @torch.inference_mode()
 def closed_loop(
-    vq, p, episodes, codes, steps: int, n: int, progress: bool = False, temperature: float = 0.0, seed: int = 0
+    vq,
+    p,
+    episodes,
+    codes,
+    steps: int,
+    n: int,
+    progress: bool = False,
+    temperature: float = 0.0,
+    seed: int = 0,
+    first=None,
 ) -> dict:
     """The neural game, batched (`neural_step`, as `NeuralEnduro.step` plays it), from `n` real starts per episode,
-    for `steps` steps of the recorded actions (cycled past the episode's end). The starts leave `steps` real steps
-    after them where the episode is long enough. Returns the starts (`ep`, `s`), the neural frames of the steps in
-    `STRIP_STEPS`, `REALISM_HORIZONS` and every `C2ST_EVERY`-th step from 100 (`kept`: {step: (B, H, W)}), each
-    step's mean absolute change `(B, steps)` and mean intensity, and the number of collapsed frames. The codes are
-    the predictor's argmax (`temperature` 0, as `evaluate` plays) or sampled at `temperature` with `seed`."""
+    for `steps` steps of the recorded actions (cycled past the episode's end). The starts (`loop_starts`, from each
+    episode's `first` step) leave `steps` real steps after them where the episode is long enough. Returns the starts
+    (`ep`, `s`), the neural frames of the steps in `STRIP_STEPS`, `REALISM_HORIZONS` and every `C2ST_EVERY`-th step
+    from 100 (`kept`: {step: (B, H, W)}), each step's mean absolute change `(B, steps)` and mean intensity, and the
+    number of collapsed frames. The codes are the predictor's argmax (`temperature` 0, as `evaluate` plays) or
+    sampled at `temperature` with `seed`."""
     ctx = {k: [] for k in ("fp", "fc", "pc", "pa", "acts", "ep", "s")}
-    for e, s in loop_starts(episodes, steps, n):
+    for e, s in loop_starts(episodes, steps, n, first):
         (fr, a), c = episodes[e], codes[e]
         acts = torch.as_tensor(np.take(a, (s + np.arange(steps)) % len(a))).long()
         for k, v in dict(
@@ -422,12 +443,12 @@ def closed_loop(
 
 
 @torch.inference_mode()
-def oracle_loop(episodes, roundtrip, steps: int, n: int, progress: bool = False) -> dict:
+def oracle_loop(episodes, roundtrip, steps: int, n: int, progress: bool = False, first=None) -> dict:
     """A run shaped like `closed_loop`'s (same starts, steps and kept frames) in which the game is the real one seen
     through `roundtrip` (uint8 frames `(B, H, W)` -> uint8 frames, e.g. a tokenizer's encode then decode): what
     `realism` reads for a renderer whose dynamics never errs, the ceiling of that renderer. Past an episode's end
     it shows the episode's last frame (`realism` compares no frame there)."""
-    starts = loop_starts(episodes, steps, n)
+    starts = loop_starts(episodes, steps, n, first)
     keep = set(STRIP_STEPS) | set(REALISM_HORIZONS) | set(range(100, steps + 1, C2ST_EVERY))
 
     def seen(t):
@@ -547,12 +568,12 @@ def steering(
         spec["game"], sorted({a for pr in pairs for a in pr})
     ).tolist()  # an error names the valid ones
     ctx, real = [], {a: [] for a in acts_used}
-    for ep in tqdm(spec["episodes"], desc="steering", disable=not progress):
+    for ep, b in zip(tqdm(spec["episodes"], desc="steering", disable=not progress), play_starts(spec)):
         acts = np.asarray(ep["actions"])
         T = min(len(acts), max_steps) - horizon - 2
-        if T < 2:
+        if T < max(2, b):
             continue
-        at = set(np.linspace(2, T, starts).round().astype(int).tolist())
+        at = set(np.linspace(max(2, b), T, starts).round().astype(int).tolist())
         env = make_env(spec["game"])
         ale = env.unwrapped.ale
         f, _ = env.reset(seed=int(ep["seed"]))
