@@ -637,6 +637,7 @@ def steering(
         mean = {k: np.mean([d[k] for d in per_draw], 0) for k in per_draw[0]}
         out[f"{names[a]}/{names[b]}"] = dict(
             real_ab=round(ps(real[a], real[b]).mean().item(), 2),
+            real_differ_share=round((real[a] != real[b]).flatten(1).any(1).float().mean().item(), 3),
             neural_ab=round(float(mean["neural_ab"]), 2),
             match=round(float(mean["match"]), 2),
             cross=round(float(mean["cross"]), 2),
