@@ -17,8 +17,8 @@ from .core import save_checkpoint, read_checkpoint, load_state_strict, run_card
 from .core import publish_checkpoint, refuse_overwrite
 
 # %% auto #0
-__all__ = ['DQNConfig', 'QNetwork', 'ReplayBuffer', 'evaluate_agent', 'agent_path', 'load_agent', 'train_dqn', 'bench_update',
-           'plot_learning_curve', 'publish_agent', 'DQNPolicy']
+__all__ = ['DQNConfig', 'QNetwork', 'ReplayBuffer', 'evaluate_agent', 'agent_path', 'load_agent', 'train_dqn',
+           'plot_learning_curve', 'bench_update', 'publish_agent', 'DQNPolicy']
 
 # %% ../nbs/09_agent.ipynb #6939e862
 @dataclass
@@ -389,36 +389,6 @@ def train_dqn(
     save("last.pt")
     return dict(step=step, updates=updates, minutes=round(elapsed / 60, 2), **last_eval)
 
-# %% ../nbs/09_agent.ipynb #10494256
-def bench_update(batch_sizes=(32, 64, 128), n: int = 20, threads: int | None = None) -> dict:
-    "Median ms of one Double-DQN update per batch size, default and channels-last layouts, at `threads` torch threads."
-    import statistics
-
-    if threads:
-        torch.set_num_threads(threads)
-    out = {}
-    for layout in ("default", "channels_last"):
-        for bs in batch_sizes:
-            q, target = QNetwork(9), QNetwork(9)
-            opt = torch.optim.Adam(q.parameters(), 1e-4)
-            mf = torch.channels_last if layout == "channels_last" else torch.contiguous_format
-            q, target = q.to(memory_format=mf), target.to(memory_format=mf)
-            x = torch.randint(0, 255, (bs, 4, 84, 84), dtype=torch.uint8).contiguous(memory_format=mf)
-            a = torch.randint(0, 9, (bs, 1))
-            ts = []
-            for i in range(n + 3):
-                t0 = time.perf_counter()
-                with torch.no_grad():
-                    y = target(x).gather(1, q(x).argmax(1, keepdim=True))
-                loss = F.smooth_l1_loss(q(x).gather(1, a), y)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                if i >= 3:
-                    ts.append(time.perf_counter() - t0)
-            out[f"{layout}_bs{bs}_ms"] = round(1000 * statistics.median(ts), 1)
-    return dict(out, threads=torch.get_num_threads())
-
 # %% ../nbs/09_agent.ipynb #ccf5347c
 def plot_learning_curve(run_dir, path=None):
     "Plot raw return vs frames and vs wall minutes from `run_dir/metrics.jsonl`; save to `path` if given."
@@ -448,6 +418,36 @@ def plot_learning_curve(run_dir, path=None):
     if path:
         fig.savefig(path, dpi=90)
     return fig
+
+# %% ../nbs/09_agent.ipynb #10494256
+def bench_update(batch_sizes=(32, 64, 128), n: int = 20, threads: int | None = None) -> dict:
+    "Median ms of one Double-DQN update per batch size, default and channels-last layouts, at `threads` torch threads."
+    import statistics
+
+    if threads:
+        torch.set_num_threads(threads)
+    out = {}
+    for layout in ("default", "channels_last"):
+        for bs in batch_sizes:
+            q, target = QNetwork(9), QNetwork(9)
+            opt = torch.optim.Adam(q.parameters(), 1e-4)
+            mf = torch.channels_last if layout == "channels_last" else torch.contiguous_format
+            q, target = q.to(memory_format=mf), target.to(memory_format=mf)
+            x = torch.randint(0, 255, (bs, 4, 84, 84), dtype=torch.uint8).contiguous(memory_format=mf)
+            a = torch.randint(0, 9, (bs, 1))
+            ts = []
+            for i in range(n + 3):
+                t0 = time.perf_counter()
+                with torch.no_grad():
+                    y = target(x).gather(1, q(x).argmax(1, keepdim=True))
+                loss = F.smooth_l1_loss(q(x).gather(1, a), y)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                if i >= 3:
+                    ts.append(time.perf_counter() - t0)
+            out[f"{layout}_bs{bs}_ms"] = round(1000 * statistics.median(ts), 1)
+    return dict(out, threads=torch.get_num_threads())
 
 # %% ../nbs/09_agent.ipynb #7b8abd2b
 def publish_agent(

@@ -24,7 +24,7 @@ from .realism import nearest_psnr, edge_count, mean_abs_change, c2st
 # %% auto #0
 __all__ = ['REALISM_HORIZONS', 'STRIP_STEPS', 'C2ST_EVERY', 'RESULT_ROWS', 'load_spec', 'load_spec_dict', 'make_spec',
            'check_held_out', 'play_starts', 'over_draws', 'controllability', 'evaluate', 'loop_starts', 'closed_loop',
-           'oracle_loop', 'realism', 'strip', 'steering', 'results_table']
+           'oracle_loop', 'realism', 'strip', 'steering', 'results_table', 'controllability_ceiling']
 
 # %% ../nbs/07_evaluate.ipynb #c004
 REALISM_HORIZONS = (15, 100, 300, 1000)  # closed-loop steps at which realism is read
@@ -688,3 +688,64 @@ def results_table(results: dict, horizons=("300", "1000")) -> str:
             label, sub = label.replace("@300 / @1000", at), horizons
         rows.append(f"| {label} | " + " | ".join(_figure(r, key, sub) for r in results.values()) + f" | {target} |")
     return "\n".join(rows)
+
+# %% ../nbs/07_evaluate.ipynb #cw002
+def _branches(spec, st: dict, actions: np.ndarray, progress: bool = False) -> torch.Tensor:
+    """The emulator's frames `(N, H, 210, 160)` from each start of `st` (see `_starts`), under `actions` `(N, H)` in
+    place of the recorded ones: each episode replayed once, its state saved at each start and put back after."""
+    out = torch.empty((len(actions), actions.shape[1], *st["fc"].shape[1:]), dtype=torch.uint8)
+    for e, ep in enumerate(tqdm(spec["episodes"], desc="branches", disable=not progress)):
+        rows = {int(st["s"][i]): i for i in torch.nonzero(st["ep"] == e).flatten().tolist()}
+        if not rows:
+            continue
+        env = make_env(spec["game"])
+        ale = env.unwrapped.ale
+        env.reset(seed=int(ep["seed"]))
+        for t, a in enumerate(ep["actions"][: max(rows) + 1]):
+            if t in rows:
+                saved = ale.cloneState()
+                out[rows[t]] = torch.from_numpy(np.stack([env.step(int(b))[0] for b in actions[rows[t]]]))
+                ale.restoreState(saved)
+            env.step(int(a))
+        env.close()
+    return out
+
+
+@torch.no_grad()
+def controllability_ceiling(
+    spec,
+    checkpoints_root=CHECKPOINTS_DIR,
+    renderer: str | None = None,
+    starts: int | None = None,
+    seeds: int | None = None,
+    progress: bool = False,
+) -> dict:
+    """`controllability_dpsnr` with a perfect predictor (see above): the world model open loop on the encoder's codes
+    of the emulator's branches, the recorded actions against `seeds` draws of uniformly random ones, from `starts`
+    starts per episode (None: the spec's `controllability_starts` and `controllability_seeds`, as `evaluate`)."""
+    spec, ck, vq, _ = _load(spec, checkpoints_root, renderer)
+    starts = spec["controllability_starts"] if starts is None else starts
+    seeds = spec["controllability_seeds"] if seeds is None else seeds
+    for k, v in dict(starts=starts, seeds=seeds).items():
+        if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
+            raise ValueError(f"{k} must be a positive integer, got {v!r}")
+    episodes = _replay(spec, progress)
+    H = max(spec["horizons"])
+    st = _starts(episodes, [torch.zeros(len(a), dtype=torch.long) for _, a in episodes], H, starts, play_starts(spec))
+    real = st["real"][:, H]
+
+    def last(frames):  # the world model's frame t+H, open loop from the real frames t-1, t on the codes of `frames`
+        win = torch.cat([st["fp"][:, None], st["fc"][:, None], frames], 1)
+        return torch.cat([free_run(vq, win[i : i + 32])[:, -1] for i in range(0, len(win), 32)])
+
+    recorded = _psnr_frames(last(st["real"][:, 1:]), real)
+    n_actions = len(action_names(spec["game"]))
+    d, moved = [], []
+    for seed in range(seeds):
+        ra = np.random.default_rng(seed).integers(0, n_actions, st["acts"].shape)  # as `evaluate`'s random presses
+        branch = _branches(spec, st, ra, progress)
+        d.append(round(recorded - _psnr_frames(last(branch), real), 2))
+        moved.append(round(_psnr_frames(branch[:, -1], real), 2))
+    figures = dict(world_model_psnr=recorded, world_model_dpsnr=float(np.mean(d)))
+    out = {k: round(v, 2) for k, v in figures.items()}
+    return dict(starts=len(st["fc"]), horizon=H, world_model_dpsnr_per_seed=d, real_random_psnr=moved, **out)
