@@ -24,8 +24,8 @@ from .vqvae import free_run
 # %% auto #0
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
            'HoldPairs', 'hold_contrast', 'play_holds', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
-           'tick', 'neural_step', 'load_predictor', 'pair_clock', 'evaluate_predictor', 'rollout_psnr',
-           'PredictorTrainConfig', 'largest_changes', 'train_predictor', 'publish_predictor']
+           'guided_log_probs', 'tick', 'neural_step', 'load_predictor', 'pair_clock', 'evaluate_predictor',
+           'rollout_psnr', 'PredictorTrainConfig', 'largest_changes', 'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -585,6 +585,20 @@ def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None)
     return torch.multinomial(p, 1, generator=generator).view(B, h, w)
 
 
+@torch.no_grad()
+def guided_log_probs(model, w: float, action, f_prev, f_cur, prev_codes, *state) -> torch.Tensor:
+    """`model`'s log-probabilities of the codes pushed towards the action, as classifier-free guidance pushes an image
+    towards its prompt: per cell `l(a) + w (l(a) - mean_b l(b))` over the actions b from the same state, renormalised
+    `(B, K, 7, 5)`. `state`: the previous action and, for a predictor that reads it, the clock. It costs one pass per
+    action."""
+    B, A = len(action), model.n_actions
+    rep = lambda x: None if x is None else torch.as_tensor(x).repeat_interleave(A, 0)
+    la = F.log_softmax(model(torch.arange(A).repeat(B), *map(rep, (f_prev, f_cur, prev_codes, *state))).float(), 1)
+    la = la.view(B, A, *la.shape[1:])
+    own = la[torch.arange(B), action.long()]
+    return F.log_softmax(own + w * (own - la.mean(1)), 1)
+
+
 def tick(clock: torch.Tensor) -> torch.Tensor:
     "The game clock one step on; an unknown clock (-1) stays unknown."
     return torch.where(clock < 0, clock, clock + 1)
@@ -731,6 +745,7 @@ class PredictorTrainConfig(TrainConfig):
     clock_only: bool = False  # train the clock offsets alone, the rest kept as `init_from` gives it
     jump_frac: float = 0.0  # share of each batch drawn from the recorded pairs with the largest frame change
     jump_top: float = 0.005  # which: this top share of the recorded pairs by mean absolute frame change
+    guide_distill: float = 0.0  # w > 0: also match `init_from`'s codes guided by w (`guided_log_probs`), by KL
     NON_NEGATIVE = ("self_rollout",)
 
     def __post_init__(self):
@@ -752,6 +767,10 @@ class PredictorTrainConfig(TrainConfig):
             raise ValueError("jump_frac and self_rollout do not mix: a large change may start its episode")
         if not 0 < self.jump_top <= 1:
             raise ValueError(f"jump_top must be in (0, 1], got {self.jump_top!r}")
+        if not self.guide_distill >= 0:
+            raise ValueError(f"guide_distill must be >= 0, got {self.guide_distill!r}")
+        if self.guide_distill and not self.init_from:
+            raise ValueError("guide_distill learns from the guided init_from predictor: give init_from")
         if not self.contrast_weight >= 0:
             raise ValueError(f"contrast_weight must be >= 0, got {self.contrast_weight!r}")
         if not 0 <= self.branch_frac < 1:
@@ -865,6 +884,12 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     net = PREDICTORS[cfg.model](n_actions=train.n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size, **kw)
     if cfg.init_from:
         _init_predictor(net, cfg.init_from)
+    teacher = None
+    if cfg.guide_distill:  # the init_from predictor, frozen: its guided codes are a second target
+        teacher = PREDICTORS[cfg.model](
+            n_actions=train.n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size, **kw
+        )
+        _init_predictor(teacher, cfg.init_from).eval().requires_grad_(False)
     extra = _extra_pairs(cfg, vqvae)
     jumps = largest_changes(train.fp, cfg.jump_top) if cfg.jump_frac else None
     val_jumps = largest_changes(val.fp, cfg.jump_top) if cfg.jump_frac or cfg.clock else None
@@ -914,8 +939,13 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     while not run.done:
         net.train()
         (fp, fc, a, pc, codes, pa), w, clock = _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps)
-        ce = F.cross_entropy(net(a, fp, fc, pc, pa, clock), codes, reduction="none")
+        logits = net(a, fp, fc, pc, pa, clock)
+        ce = F.cross_entropy(logits, codes, reduction="none")
         loss = (ce * w).sum() / w.sum()  # = the mean CE at weight 0
+        if teacher is not None:  # KL(guided teacher || predictor), summed over the codes, mean over cells
+            target = guided_log_probs(teacher, cfg.guide_distill, a, fp, fc, pc, pa, clock)
+            kl = F.kl_div(F.log_softmax(logits, 1), target, log_target=True, reduction="none").sum(1)
+            loss = loss + kl.mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
