@@ -359,6 +359,10 @@ publish-dqn: install  ## publish the DQN's best checkpoint with a fresh evaluati
 GAME ?= Breakout
 ROM ?= breakout
 GAME_TOKENS := -y "overrides: {dim: 32, steps: 800, eval_every: 200, ckpt_every: 100, threads: 1, max_frames: null}"
+SCORE_GAME = for r in tokens pixel; do \
+  OMP_NUM_THREADS=1 $(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --renderer $$r \
+  --json --filmstrip data/figures/$(ROM)_val_spec_$${r}_filmstrip.png \
+  > data/eval/results/$(ROM)_val_spec_$$r.json & done; wait
 game: install  ## the pipeline on another ALE game, e.g. make game GAME=Breakout ROM=breakout
 	@mkdir -p runs/vqvae_$(ROM) runs/pred_state_$(ROM) runs/tokens_$(ROM) data/eval/results
 	test -f data/episodes/$(ROM)_random/index.json || $(BIN)/neural-enduro collect --policy random --game $(GAME) \
@@ -377,10 +381,7 @@ game: install  ## the pipeline on another ALE game, e.g. make game GAME=Breakout
 	$(BIN)/python -c "import json; from neural_enduro.evaluate import make_spec; \
 	  json.dump(make_spec(['data/episodes/$(ROM)_random'], max_episodes_per_dir=4), \
 	  open('data/eval/$(ROM)_val_spec.json', 'w'))"
-	for r in tokens pixel; do \
-	  OMP_NUM_THREADS=1 $(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --renderer $$r \
-	  --json --filmstrip data/figures/$(ROM)_val_spec_$${r}_filmstrip.png \
-	  > data/eval/results/$(ROM)_val_spec_$$r.json & done; wait
+	$(SCORE_GAME)
 
 # UpNDown's shipped token renderer: the dynamics of make game, 2,000 more steps on every transition at lr 1e-3 and two
 # threads (about 20 minutes), published in its place and scored again (nbs/07_evaluate: UpNDown's controls).
@@ -403,10 +404,7 @@ game-pred-ft: install  ## after make game: 4,500 more steps of that game's predi
 	  -p lr 0.0005 -p batch_size 64 -p val_pairs 512 -p eval_every 500 -p ckpt_every 250 -p threads 2 \
 	  -y "data_dirs: [data/episodes/$(ROM)_random]" -p publish_to checkpoints/$(ROM)/predictor_state.pt \
 	  -p publish_half True -p publish_note "make game-pred-ft GAME=$(GAME) ROM=$(ROM)"
-	for r in tokens pixel; do \
-	  OMP_NUM_THREADS=1 $(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --renderer $$r \
-	  --json --filmstrip data/figures/$(ROM)_val_spec_$${r}_filmstrip.png \
-	  > data/eval/results/$(ROM)_val_spec_$$r.json & done; wait
+	$(SCORE_GAME)
 
 # The latent analysis (nbs/10_analysis) on the full recordings; figures and summary.json land in runs/analysis/.
 analysis: install  ## the latent analysis on the full recordings into runs/analysis/

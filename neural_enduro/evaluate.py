@@ -691,9 +691,10 @@ def results_table(results: dict, horizons=("300", "1000")) -> str:
 
 # %% ../nbs/07_evaluate.ipynb #cw002
 def _branches(spec, st: dict, actions: np.ndarray, progress: bool = False) -> torch.Tensor:
-    """The emulator's frames `(N, H, 210, 160)` from each start of `st` (see `_starts`), under `actions` `(N, H)` in
-    place of the recorded ones: each episode replayed once, its state saved at each start and put back after."""
-    out = torch.empty((len(actions), actions.shape[1], *st["fc"].shape[1:]), dtype=torch.uint8)
+    """The emulator's frames `(S, N, H, 210, 160)` from each start of `st` (see `_starts`), under each of the `S` sets
+    of `actions` `(S, N, H)` in place of the recorded ones: each episode replayed once, its state saved at each start
+    and put back after each branch."""
+    out = torch.empty((*actions.shape, *st["fc"].shape[1:]), dtype=torch.uint8)
     for e, ep in enumerate(tqdm(spec["episodes"], desc="branches", disable=not progress)):
         rows = {int(st["s"][i]): i for i in torch.nonzero(st["ep"] == e).flatten().tolist()}
         if not rows:
@@ -704,8 +705,9 @@ def _branches(spec, st: dict, actions: np.ndarray, progress: bool = False) -> to
         for t, a in enumerate(ep["actions"][: max(rows) + 1]):
             if t in rows:
                 saved = ale.cloneState()
-                out[rows[t]] = torch.from_numpy(np.stack([env.step(int(b))[0] for b in actions[rows[t]]]))
-                ale.restoreState(saved)
+                for k, acts in enumerate(actions[:, rows[t]]):
+                    out[k, rows[t]] = torch.from_numpy(np.stack([env.step(int(b))[0] for b in acts]))
+                    ale.restoreState(saved)
             env.step(int(a))
         env.close()
     return out
@@ -741,9 +743,8 @@ def controllability_ceiling(
     recorded = _psnr_frames(last(st["real"][:, 1:]), real)
     n_actions = len(action_names(spec["game"]))
     d, moved = [], []
-    for seed in range(seeds):
-        ra = np.random.default_rng(seed).integers(0, n_actions, st["acts"].shape)  # as `evaluate`'s random presses
-        branch = _branches(spec, st, ra, progress)
+    ra = np.stack([np.random.default_rng(s).integers(0, n_actions, st["acts"].shape) for s in range(seeds)])
+    for branch in _branches(spec, st, ra, progress):  # per seed, the random presses of `evaluate`
         d.append(round(recorded - _psnr_frames(last(branch), real), 2))
         moved.append(round(_psnr_frames(branch[:, -1], real), 2))
     figures = dict(world_model_psnr=recorded, world_model_dpsnr=float(np.mean(d)))

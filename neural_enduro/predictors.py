@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_predictors.ipynb #c003
 from __future__ import annotations
-import json, math, os
+import copy, json, math, os
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -884,12 +884,8 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     net = PREDICTORS[cfg.model](n_actions=train.n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size, **kw)
     if cfg.init_from:
         _init_predictor(net, cfg.init_from)
-    teacher = None
-    if cfg.guide_distill:  # the init_from predictor, frozen: its guided codes are a second target
-        teacher = PREDICTORS[cfg.model](
-            n_actions=train.n_actions, grid=vqvae.cfg.grid, K=vqvae.cfg.codebook_size, **kw
-        )
-        _init_predictor(teacher, cfg.init_from).eval().requires_grad_(False)
+    # the init_from predictor, frozen: its guided codes are a second target
+    teacher = copy.deepcopy(net).eval().requires_grad_(False) if cfg.guide_distill else None
     extra = _extra_pairs(cfg, vqvae)
     jumps = largest_changes(train.fp, cfg.jump_top) if cfg.jump_frac else None
     val_jumps = largest_changes(val.fp, cfg.jump_top) if cfg.jump_frac or cfg.clock else None
