@@ -538,6 +538,29 @@ def _late_motion(frames, last: int = 5) -> torch.Tensor:
     return mean_abs_change(x[:, :-1].flatten(0, 1), x[:, 1:].flatten(0, 1)).view(len(x), -1).mean(1)
 
 
+def _branches(spec, st: dict, actions: np.ndarray, progress: bool = False) -> torch.Tensor:
+    """The emulator's frames `(S, N, H, 210, 160)` from each of the `N` starts of `st` (its step `s`, episode `ep` and
+    frame `fc`, as `_starts` gives them), under each of the `S` sets of `actions` `(S, N, H)` in place of the recorded
+    ones: each episode replayed once, its state saved at each start and put back after each branch."""
+    out = torch.empty((*actions.shape, *st["fc"].shape[1:]), dtype=torch.uint8)
+    for e, ep in enumerate(tqdm(spec["episodes"], desc="branches", disable=not progress)):
+        rows = {int(st["s"][i]): i for i in torch.nonzero(st["ep"] == e).flatten().tolist()}
+        if not rows:
+            continue
+        env = make_env(spec["game"])
+        ale = env.unwrapped.ale
+        env.reset(seed=int(ep["seed"]))
+        for t, a in enumerate(ep["actions"][: max(rows) + 1]):
+            if t in rows:
+                saved = ale.cloneState()
+                for k, acts in enumerate(actions[:, rows[t]]):
+                    out[k, rows[t]] = torch.from_numpy(np.stack([env.step(int(b))[0] for b in acts]))
+                    ale.restoreState(saved)
+            env.step(int(a))
+        env.close()
+    return out
+
+
 @torch.no_grad()
 def steering(
     spec,
@@ -567,40 +590,30 @@ def steering(
     acts_used = check_actions(
         spec["game"], sorted({a for pr in pairs for a in pr})
     ).tolist()  # an error names the valid ones
-    ctx, real = [], {a: [] for a in acts_used}
-    for ep, b in zip(tqdm(spec["episodes"], desc="steering", disable=not progress), play_starts(spec)):
+    ctx, s, e = [], [], []
+    for i, (ep, b) in enumerate(zip(spec["episodes"], play_starts(spec))):
         acts = np.asarray(ep["actions"])
         T = min(len(acts), max_steps) - horizon - 2
         if T < max(2, b):
             continue
-        at = set(np.linspace(max(2, b), T, starts).round().astype(int).tolist())
-        env = make_env(spec["game"])
-        ale = env.unwrapped.ale
-        f, _ = env.reset(seed=int(ep["seed"]))
-        fr = [f]
-        for t, a in enumerate(acts[: max(at) + 1]):
-            if t in at:
-                st = ale.cloneState()
-                ctx.append((fr[t - 2], fr[t - 1], fr[t], int(acts[t - 1]), t))
-                for b in acts_used:
-                    ale.restoreState(st)
-                    real[b].append(np.stack([env.step(b)[0] for _ in range(horizon)]))
-                ale.restoreState(st)
-            fr.append(env.step(int(a))[0])
-        env.close()
+        at = sorted(set(np.linspace(max(2, b), T, starts).round().astype(int).tolist()))
+        fr = replay(spec["game"], int(ep["seed"]), acts[: max(at)])["frames"]
+        ctx += [(fr[t - 2], fr[t - 1], fr[t], int(acts[t - 1]), t) for t in at]
+        s, e = s + at, e + [i] * len(at)
     if not ctx:
         raise ValueError(f"the spec's episodes are shorter than {horizon} + 4 steps")
     fpp, fp, fc = (torch.from_numpy(np.stack([c[k] for c in ctx])) for k in range(3))
     pa, clock = torch.tensor([c[3] for c in ctx]), torch.tensor([c[4] for c in ctx])
     pcs = vq.encode(fp, fc, fpp)
     N = len(fc)
+    held = np.broadcast_to(np.array(acts_used)[:, None, None], (len(acts_used), N, horizon))
+    real = dict(zip(acts_used, _branches(spec, dict(s=torch.tensor(s), ep=torch.tensor(e), fc=fc), held, progress)))
     kw = dict(prev_actions=pa, clock=clock)
     rollouts = over_draws(
         vq,
         lambda: {b: neural_rollout(vq, p, fc, torch.full((N, horizon), b), fp, pcs, **kw) for b in acts_used},
         draws,
     )
-    real = {b: torch.from_numpy(np.stack(v)) for b, v in real.items()}
     # the world model alone: its decoder open-loop on the encoder's codes of the real branch (no predictor)
     wm = {
         b: torch.cat(
@@ -690,29 +703,6 @@ def results_table(results: dict, horizons=("300", "1000")) -> str:
     return "\n".join(rows)
 
 # %% ../nbs/07_evaluate.ipynb #cw002
-def _branches(spec, st: dict, actions: np.ndarray, progress: bool = False) -> torch.Tensor:
-    """The emulator's frames `(S, N, H, 210, 160)` from each start of `st` (see `_starts`), under each of the `S` sets
-    of `actions` `(S, N, H)` in place of the recorded ones: each episode replayed once, its state saved at each start
-    and put back after each branch."""
-    out = torch.empty((*actions.shape, *st["fc"].shape[1:]), dtype=torch.uint8)
-    for e, ep in enumerate(tqdm(spec["episodes"], desc="branches", disable=not progress)):
-        rows = {int(st["s"][i]): i for i in torch.nonzero(st["ep"] == e).flatten().tolist()}
-        if not rows:
-            continue
-        env = make_env(spec["game"])
-        ale = env.unwrapped.ale
-        env.reset(seed=int(ep["seed"]))
-        for t, a in enumerate(ep["actions"][: max(rows) + 1]):
-            if t in rows:
-                saved = ale.cloneState()
-                for k, acts in enumerate(actions[:, rows[t]]):
-                    out[k, rows[t]] = torch.from_numpy(np.stack([env.step(int(b))[0] for b in acts]))
-                    ale.restoreState(saved)
-            env.step(int(a))
-        env.close()
-    return out
-
-
 @torch.no_grad()
 def controllability_ceiling(
     spec,
