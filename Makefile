@@ -310,11 +310,12 @@ TRAIN_ALL := data train-vqvae train-predictors train-seed train-joint-gpu train-
   train-tokens-slim train-own-holds-slim games
 train-all: $(TRAIN_ALL)  ## rebuild the shipped set (the joint stage on a GPU)
 
-games:  ## Breakout and UpNDown's shipped checkpoints (make game each; UpNDown's renderer and predictor trained longer)
+games:  ## Breakout and UpNDown's shipped checkpoints (make game each; UpNDown's renderer and predictor trained further)
 	$(MAKE) game GAME=Breakout ROM=breakout
 	$(MAKE) game GAME=UpNDown ROM=up_n_down
 	$(MAKE) game-tokens-ft GAME=UpNDown ROM=up_n_down
 	$(MAKE) game-pred-ft GAME=UpNDown ROM=up_n_down
+	$(MAKE) game-pred-distill GAME=UpNDown ROM=up_n_down
 
 # The results table of the README and nbs/07_evaluate: the shipped set on the held-out specs, with the token renderer
 # and with the pixel decoder (the same latent-action model and predictors), JSON into data/eval/results/ and filmstrips
@@ -404,6 +405,19 @@ game-pred-ft: install  ## after make game: 4,500 more steps of that game's predi
 	  -p lr 0.0005 -p batch_size 64 -p val_pairs 512 -p eval_every 500 -p ckpt_every 250 -p threads 2 \
 	  -y "data_dirs: [data/episodes/$(ROM)_random]" -p publish_to checkpoints/$(ROM)/predictor_state.pt \
 	  -p publish_half True -p publish_note "make game-pred-ft GAME=$(GAME) ROM=$(ROM)"
+	$(SCORE_GAME)
+
+# UpNDown's shipped predictor: that of make game-pred-ft, 1,500 more steps that also match the codes of its own frozen
+# copy guided towards the action (guide_distill 5, nbs/04_predictors; about 25 minutes on 2 cores), published in its
+# place and scored again (nbs/07_evaluate: guidance distilled).
+game-pred-distill: install  ## after make game-pred-ft: the predictor's guidance distilled into it, published and scored
+	@mkdir -p runs/pred_distill_$(ROM)
+	$(PM) nbs/04_predictors.ipynb runs/pred_distill_$(ROM)/train.ipynb -p run_dir runs/pred_distill_$(ROM) \
+	  -p model state -p vqvae_path checkpoints/$(ROM)/vqvae.pt -p init_from checkpoints/$(ROM)/predictor_state.pt \
+	  -p guide_distill 5.0 -p steps 1500 -p lr 0.0003 -p batch_size 64 -p val_pairs 512 -p eval_every 500 \
+	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/$(ROM)_random]" \
+	  -p publish_to checkpoints/$(ROM)/predictor_state.pt -p publish_half True \
+	  -p publish_note "make game-pred-distill GAME=$(GAME) ROM=$(ROM)"
 	$(SCORE_GAME)
 
 # The latent analysis (nbs/10_analysis) on the full recordings; figures and summary.json land in runs/analysis/.
