@@ -8,7 +8,7 @@ export PYTHONHASHSEED := 0
 .DEFAULT_GOAL := help
 .PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench
 .PHONY: data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-own-holds
-.PHONY: train-cpu train-all games train-tokens-gpu train-tokens-slim train-own-holds-slim
+.PHONY: train-cpu train-all games train-tokens-gpu train-tokens-slim train-own-holds-slim train-pred-distill
 .PHONY: evaluate train-dqn publish-dqn game game-tokens-ft game-pred-ft analysis probe-vqvae probe-context
 
 help:  ## list the targets
@@ -300,14 +300,30 @@ train-own-holds-slim: install  ## two more own-hold rounds of the predictor as t
 	$(call OWN,pred_own2) -p init_from $(OWN_RUNS)/pred_own1/best.pt -p own_holds $(OWN_RUNS)/own_holds12b \
 	  $(OWN_LATE) -p publish_to $(OWN_ROOT)/predictor_state.pt -p publish_note "$(OWN_NOTE_SLIM)"
 
+# The predictor's guidance distilled into it (guide_distill in nbs/04_predictors): 1,000 steps that also match the codes
+# of its own frozen copy guided towards the action at w 1, on the driver, random and DQN recordings (about 27 minutes
+# on 2 cores). DISTILL is shared with game-pred-distill: $(1) is the checkpoint folder under checkpoints/.
+DISTILL = $(PM) nbs/04_predictors.ipynb runs/pred_distill_$(1)/train.ipynb -p run_dir runs/pred_distill_$(1) \
+  -p model state -p vqvae_path checkpoints/$(1)/vqvae.pt -p init_from checkpoints/$(1)/predictor_state.pt \
+  -p lr 0.0003 -p batch_size 64 -p eval_every 500 -p ckpt_every 250 -p threads 2 \
+  -p publish_to checkpoints/$(1)/predictor_state.pt
+DISTILL_NOTE = The predictor of make train-own-holds-slim with its own guidance at w 1 distilled into it \
+  (guide_distill 1.0, 1,000 steps) on the driver, random and DQN recordings (make train-pred-distill).
+train-pred-distill: install  ## the predictor's guidance (w 1) distilled into it on all three recordings, published
+	@mkdir -p runs/pred_distill_enduro
+	$(call DISTILL,enduro) -p guide_distill 1.0 -p steps 1000 -p val_pairs 1024 -p max_frames 28000 \
+	  -p frames_dir runs/frames -p cache_dir runs/latents_en \
+	  -y "data_dirs: [data/episodes/driver, data/episodes/random, data/episodes/dqn]" -p publish_note "$(DISTILL_NOTE)"
+
 # The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
 # the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the two-block token renderer, the
-# predictor's fine-tunes on its own holds, the one-block renderer (GPU stages) and two more fine-tunes, the other games.
+# predictor's fine-tunes on its own holds, the one-block renderer (GPU stages) and two more fine-tunes, the guidance
+# distilled into the predictor, the other games.
 # train-cpu stops at the two-block renderer and its predictor.
 # The DQN (make train-dqn, publish-dqn) is separate: it only records data.
 train-cpu: data train-vqvae train-predictors train-seed train-tokens train-own-holds  ## the CPU-only set (no joint)
 TRAIN_ALL := data train-vqvae train-predictors train-seed train-joint-gpu train-joint train-tokens train-own-holds \
-  train-tokens-slim train-own-holds-slim games
+  train-tokens-slim train-own-holds-slim train-pred-distill games
 train-all: $(TRAIN_ALL)  ## rebuild the shipped set (the joint stage on a GPU)
 
 games:  ## Breakout and UpNDown's shipped checkpoints (make game each; UpNDown's renderer and predictor trained further)
@@ -412,11 +428,8 @@ game-pred-ft: install  ## after make game: 4,500 more steps of that game's predi
 # place and scored again (nbs/07_evaluate: guidance distilled).
 game-pred-distill: install  ## after make game-pred-ft: the predictor's guidance distilled into it, published and scored
 	@mkdir -p runs/pred_distill_$(ROM)
-	$(PM) nbs/04_predictors.ipynb runs/pred_distill_$(ROM)/train.ipynb -p run_dir runs/pred_distill_$(ROM) \
-	  -p model state -p vqvae_path checkpoints/$(ROM)/vqvae.pt -p init_from checkpoints/$(ROM)/predictor_state.pt \
-	  -p guide_distill 5.0 -p steps 1500 -p lr 0.0003 -p batch_size 64 -p val_pairs 512 -p eval_every 500 \
-	  -p ckpt_every 250 -p threads 2 -y "data_dirs: [data/episodes/$(ROM)_random]" \
-	  -p publish_to checkpoints/$(ROM)/predictor_state.pt -p publish_half True \
+	$(call DISTILL,$(ROM)) -p guide_distill 5.0 -p steps 1500 -p val_pairs 512 \
+	  -y "data_dirs: [data/episodes/$(ROM)_random]" -p publish_half True \
 	  -p publish_note "make game-pred-distill GAME=$(GAME) ROM=$(ROM)"
 	$(SCORE_GAME)
 
