@@ -9,6 +9,7 @@ export PYTHONHASHSEED := 0
 .PHONY: help browser check-browser install test format demo lab export check-sync check-readme readme clean-nbs bench
 .PHONY: data train-vqvae train-predictors train-joint-gpu train-joint train-seed train-tokens train-own-holds
 .PHONY: train-cpu train-all games train-tokens-gpu train-tokens-slim train-own-holds-slim train-pred-distill
+.PHONY: train-tokens-dqn
 .PHONY: evaluate train-dqn publish-dqn game game-tokens-ft game-pred-ft analysis probe-vqvae probe-context
 
 help:  ## list the targets
@@ -315,15 +316,26 @@ train-pred-distill: install  ## the predictor's guidance (w 1) distilled into it
 	  -p frames_dir runs/frames -p cache_dir runs/latents_en \
 	  -y "data_dirs: [data/episodes/driver, data/episodes/random, data/episodes/dqn]" -p publish_note "$(DISTILL_NOTE)"
 
+# The shipped dynamics: that of train-tokens-slim fine-tuned on driver, random and DQN play (nbs/02b_tokens), 2,000
+# steps of batch 64 at lr 2e-4 on at most 60,000 frames of each recording (about an hour on 2 cores with its caches).
+TOKENS_DQN_NOTE = The one-block dynamics of make train-tokens-slim, fine-tuned 2,000 steps (batch 64, lr 2e-4) on \
+  driver, random and DQN play on 2 CPU cores (runs/tokens_dqn_slim); make train-tokens-dqn.
+train-tokens-dqn: install  ## the shipped token dynamics: train-tokens-slim's fine-tuned on all three recordings
+	@mkdir -p runs/tokens_dqn_slim
+	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_dqn_slim/train.ipynb -p run_dir runs/tokens_dqn_slim $(MIX) \
+	  -y "overrides: {dim: 48, res: 1, steps: 2000, batch_size: 64, lr: 0.0002, warmup: 100, eval_every: 500, \
+	  ckpt_every: 250, threads: 2, init_from: checkpoints/enduro/dynamics.pt}" -p publish_to checkpoints/enduro \
+	  -p temperature 0.7 -p note "$(TOKENS_DQN_NOTE)"
+
 # The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
 # the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the two-block token renderer, the
 # predictor's fine-tunes on its own holds, the one-block renderer (GPU stages) and two more fine-tunes, the guidance
-# distilled into the predictor, the other games.
+# distilled into the predictor, the renderer fine-tuned on DQN play, the other games.
 # train-cpu stops at the two-block renderer and its predictor.
 # The DQN (make train-dqn, publish-dqn) is separate: it only records data.
 train-cpu: data train-vqvae train-predictors train-seed train-tokens train-own-holds  ## the CPU-only set (no joint)
 TRAIN_ALL := data train-vqvae train-predictors train-seed train-joint-gpu train-joint train-tokens train-own-holds \
-  train-tokens-slim train-own-holds-slim train-pred-distill games
+  train-tokens-slim train-own-holds-slim train-pred-distill train-tokens-dqn games
 train-all: $(TRAIN_ALL)  ## rebuild the shipped set (the joint stage on a GPU)
 
 games:  ## Breakout and UpNDown's shipped checkpoints (make game each; UpNDown's renderer and predictor trained further)
