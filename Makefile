@@ -316,6 +316,22 @@ train-pred-distill: install  ## the predictor's guidance (w 1) distilled into it
 	  -p frames_dir runs/frames -p cache_dir runs/latents_en \
 	  -y "data_dirs: [data/episodes/driver, data/episodes/random, data/episodes/dqn]" -p publish_note "$(DISTILL_NOTE)"
 
+# The predictor fine-tuned through the frozen token renderer (outcome_loss in nbs/04_predictors): 500 steps of the
+# renderer's loss on its codes, the game's own frames after up to 3 steps, and a KL to its frozen self, on at most
+# 30,000 frames of each recording (about 15 minutes on 2 cores with its caches). After train-tokens-dqn: the renderer
+# it learns through is the shipped one.
+OUTCOME_NOTE = The predictor of make train-pred-distill fine-tuned through the frozen token renderer of make \
+  train-tokens-dqn (outcome_weight 1, own_steps 3, anchor_weight 1, ce_weight 0; 500 steps, batch 32, lr 1e-4) on the \
+  driver, random and DQN recordings (make train-pred-outcome).
+train-pred-outcome: install  ## the predictor fine-tuned through the shipped token renderer, published
+	@mkdir -p runs/pred_outcome
+	$(PM) nbs/04_predictors.ipynb runs/pred_outcome/train.ipynb -p run_dir runs/pred_outcome -p model state \
+	  -p vqvae_path checkpoints/enduro/vqvae.pt -p init_from checkpoints/enduro/predictor_state.pt $(MIX) \
+	  -p lr 0.0001 -p batch_size 32 -p steps 500 -p eval_every 250 -p ckpt_every 250 -p val_pairs 256 -p threads 2 \
+	  -p max_frames 30000 -p frames_dir runs/frames -p cache_dir runs/outcome_cache -p ce_weight 0.0 \
+	  -p anchor_weight 1.0 -p outcome_weight 1.0 -p own_steps 3 -p publish_to checkpoints/enduro/predictor_state.pt \
+	  -p publish_half True -p publish_note "$(OUTCOME_NOTE)"
+
 # The shipped dynamics: that of train-tokens-slim fine-tuned on driver, random and DQN play (nbs/02b_tokens), 2,000
 # steps of batch 64 at lr 2e-4 on at most 60,000 frames of each recording (about an hour on 2 cores with its caches).
 TOKENS_DQN_NOTE = The one-block dynamics of make train-tokens-slim, fine-tuned 2,000 steps (batch 64, lr 2e-4) on \
@@ -330,12 +346,12 @@ train-tokens-dqn: install  ## the shipped token dynamics: train-tokens-slim's fi
 # The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
 # the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the two-block token renderer, the
 # predictor's fine-tunes on its own holds, the one-block renderer (GPU stages) and two more fine-tunes, the guidance
-# distilled into the predictor, the renderer fine-tuned on DQN play, the other games.
+# distilled into the predictor, the renderer fine-tuned on DQN play, the predictor trained through it, the other games.
 # train-cpu stops at the two-block renderer and its predictor.
 # The DQN (make train-dqn, publish-dqn) is separate: it only records data.
 train-cpu: data train-vqvae train-predictors train-seed train-tokens train-own-holds  ## the CPU-only set (no joint)
 TRAIN_ALL := data train-vqvae train-predictors train-seed train-joint-gpu train-joint train-tokens train-own-holds \
-  train-tokens-slim train-own-holds-slim train-pred-distill train-tokens-dqn games
+  train-tokens-slim train-own-holds-slim train-pred-distill train-tokens-dqn train-pred-outcome games
 train-all: $(TRAIN_ALL)  ## rebuild the shipped set (the joint stage on a GPU)
 
 games:  ## Breakout and UpNDown's shipped checkpoints (make game each; UpNDown's renderer and predictor trained further)

@@ -20,12 +20,14 @@ from .core import publish_checkpoint, mean_abs_change
 from .training import TrainConfig, TrainRun, spread, warmup_cosine
 from .train_vqvae import FramePairs, tiny_data
 from .vqvae import free_run
+from .tokens import load_token_world_model
 
 # %% auto #0
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
            'HoldPairs', 'hold_contrast', 'play_holds', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
            'guided_log_probs', 'tick', 'neural_step', 'load_predictor', 'pair_clock', 'evaluate_predictor',
-           'rollout_psnr', 'PredictorTrainConfig', 'largest_changes', 'train_predictor', 'publish_predictor']
+           'rollout_psnr', 'outcome_loss', 'own_context', 'validation_outcome', 'PredictorTrainConfig',
+           'largest_changes', 'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -719,6 +721,47 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
         n += cur.numel()
     return psnr(se / n)
 
+# %% ../nbs/04_predictors.ipynb #o002
+def outcome_loss(renderer, logits, f_prev, f_cur, f_next, changed_weight: float = 5.0) -> torch.Tensor:
+    """The frozen token `renderer`'s (a `TokenWorldModel`) cross-entropy of frame t+1's tokens on the predictor's
+    codes `logits` `(B, K, 7, 5)` after uint8 frames t-1, t: the argmax codes forward, as the game plays them, the
+    softmax's gradient backward (straight-through). Tokens that change from t weigh `changed_weight`."""
+    p = F.softmax(logits.float(), 1)
+    hard = F.one_hot(p.argmax(1), p.shape[1]).permute(0, 3, 1, 2).float()
+    with torch.no_grad():
+        tp, tc, tn = (renderer.tokenizer.encode(f) for f in (f_prev, f_cur, f_next))
+    ce = F.cross_entropy(renderer.dynamics(tp, tc, hard + p - p.detach()), tn, reduction="none")
+    w = 1 + (changed_weight - 1) * (tn != tc).float()
+    return (ce * w).sum() / w.sum()
+
+
+@torch.no_grad()
+def own_context(predictor, renderer, lp: LatentPairs, i, k: int) -> tuple:
+    """Frames t-1, t, previous codes and previous action of pairs `i` as the token game draws them: `k` steps of the
+    recorded actions from the real frames t-k-1, t-k (argmax codes, the renderer's sampled tokens, as at play)."""
+    win, (_, _, _, pc, _, pa) = lp.fp.window(i, k), lp.batch(i - k)
+    f_prev, f_cur, was = win[:, 0], win[:, 1], predictor.training
+    predictor.eval()
+    for j in range(k):
+        a = lp.fp.actions[i - k + j]
+        codes = predictor(a, f_prev, f_cur, pc, pa).argmax(1)
+        f_prev, f_cur, pc, pa = f_cur, to_u8(renderer.decode(f_cur, codes, f_prev)), codes, a
+    predictor.train(was)
+    return f_prev, f_cur, pc, pa
+
+
+@torch.no_grad()
+def validation_outcome(predictor, renderer, lp: LatentPairs, idx, batch: int = 64) -> float:
+    "Mean `outcome_loss` over pairs `idx` of `lp`, from their real frames."
+    was, out = predictor.training, []
+    predictor.eval()
+    for j in range(0, len(idx), batch):
+        fp, fc, a, pc, _, pa = lp.batch(idx[j : j + batch])
+        f_next = lp.fp.batch(idx[j : j + batch])[1]
+        out.append(outcome_loss(renderer, predictor(a, fp, fc, pc, pa), fp, fc, f_next).item())
+    predictor.train(was)
+    return float(np.mean(out))
+
 # %% ../nbs/04_predictors.ipynb #c018
 @dataclass
 class PredictorTrainConfig(TrainConfig):
@@ -746,7 +789,12 @@ class PredictorTrainConfig(TrainConfig):
     jump_frac: float = 0.0  # share of each batch drawn from the recorded pairs with the largest frame change
     jump_top: float = 0.005  # which: this top share of the recorded pairs by mean absolute frame change
     guide_distill: float = 0.0  # w > 0: also match `init_from`'s codes guided by w (`guided_log_probs`), by KL
-    NON_NEGATIVE = ("self_rollout",)
+    ce_weight: float = 1.0  # weight of the cross-entropy against the world model's codes
+    anchor_weight: float = 0.0  # weight of the KL to the frozen `init_from` (guided when guide_distill; 0 there: 1)
+    outcome_weight: float = 0.0  # weight of the token renderer's loss on the predicted codes (`outcome_loss`)
+    outcome_changed_weight: float = 5.0  # in that loss, the weight of the tokens that change over those that stay
+    own_steps: int = 0  # K > 0: the recorded pairs' frames t-1, t are the token game's own after U{0..K} steps
+    NON_NEGATIVE = ("self_rollout", "own_steps")
 
     def __post_init__(self):
         super().__post_init__()
@@ -763,14 +811,25 @@ class PredictorTrainConfig(TrainConfig):
                 raise ValueError(f"{k} must be in [0, 1), got {getattr(self, k)!r}")
         if not self.clock_lr_mult > 0:
             raise ValueError(f"clock_lr_mult must be > 0, got {self.clock_lr_mult!r}")
-        if self.jump_frac and self.self_rollout:
-            raise ValueError("jump_frac and self_rollout do not mix: a large change may start its episode")
+        if self.jump_frac and (self.self_rollout or self.own_steps):
+            raise ValueError("jump_frac and self_rollout / own_steps do not mix: a large change may start its episode")
         if not 0 < self.jump_top <= 1:
             raise ValueError(f"jump_top must be in (0, 1], got {self.jump_top!r}")
         if not self.guide_distill >= 0:
             raise ValueError(f"guide_distill must be >= 0, got {self.guide_distill!r}")
-        if self.guide_distill and not self.init_from:
-            raise ValueError("guide_distill learns from the guided init_from predictor: give init_from")
+        if (self.guide_distill or self.anchor_weight) and not self.init_from:
+            raise ValueError(
+                "guide_distill and anchor_weight learn from the frozen init_from predictor: give init_from"
+            )
+        if self.own_steps and not self.outcome_weight:
+            raise ValueError("own_steps plays the token game for outcome_loss: give outcome_weight > 0")
+        if self.own_steps and self.self_rollout:
+            raise ValueError("own_steps and self_rollout both replace frames t-1, t: choose one")
+        for k in ("ce_weight", "anchor_weight", "outcome_weight"):
+            if not getattr(self, k) >= 0:
+                raise ValueError(f"{k} must be >= 0, got {getattr(self, k)!r}")
+        if not self.outcome_changed_weight > 0:
+            raise ValueError(f"outcome_changed_weight must be > 0, got {self.outcome_changed_weight!r}")
         if not self.contrast_weight >= 0:
             raise ValueError(f"contrast_weight must be >= 0, got {self.contrast_weight!r}")
         if not 0 <= self.branch_frac < 1:
@@ -821,14 +880,15 @@ def _extra_pairs(cfg: PredictorTrainConfig, vqvae) -> dict:
     return out
 
 
-def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None):
-    """A training batch `(f_prev, f_cur, action, prev_codes, codes, prev_action)`, per-cell loss weights and the clock:
-    recorded pairs (their frames the decoder's own after k ~ U{0..K} open-loop steps when `self_rollout` = K), a
+def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None, predictor=None, renderer=None):
+    """A training batch `(f_prev, f_cur, action, prev_codes, codes, prev_action)`, per-cell loss weights, the clock
+    and the recorded rows' real frames t+1: recorded pairs (their frames the decoder's own after k ~ U{0..K}
+    open-loop steps when `self_rollout` = K, the token game's own when `own_steps` = K (`own_context`)), a
     `jump_frac` share from the pairs `jumps`, then the shares of counterfactual and held-action pairs, whose cells where
     the action matters weigh 1 + `contrast_weight`. The clock is unknown (-1) for a `clock_dropout` share of the
     sampled recorded pairs and for the counterfactual and held-action ones; the `jumps` always see it (without it, they
     would teach the predictor to change the screen at random)."""
-    k = int(rng.integers(0, cfg.self_rollout + 1)) if cfg.self_rollout else 0
+    k = int(rng.integers(0, cfg.self_rollout + cfg.own_steps + 1)) if cfg.self_rollout or cfg.own_steps else 0
     shares = {name: round(cfg.batch_size * frac) for name, (pairs, frac, _, _) in extra.items() if pairs is not None}
     n_jump = round(cfg.batch_size * cfg.jump_frac) if jumps is not None else 0
     n = cfg.batch_size - sum(shares.values()) - n_jump
@@ -845,7 +905,11 @@ def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None):
     b = train.batch(i)
     w = torch.ones(b[4].shape)
     clock = torch.where(drop, -1, train.fp.history[i])
-    if k:  # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
+    f_next = train.fp.batch(i)[1]  # the recorded rows' real frame t+1 (`outcome_loss`)
+    if k and cfg.own_steps:  # frames t-1, t, previous codes and action as the token game plays to them
+        f_prev, f_cur, pc, pa = own_context(predictor, renderer, train, i, k)
+        b = (f_prev, f_cur, b[2], pc, b[4], pa)
+    elif k:  # frames t-1, t as the decoder makes them after k open-loop steps (the true codes of pairs i-k ... i-1)
         win = train.fp.window(i, k)[:, :-1]
         ctx = torch.cat([win[:, :2], free_run(vqvae, win, train.codes[i[:, None] + torch.arange(-k, 0)].long())], 1)
         b = (ctx[:, -2], ctx[:, -1], *b[2:])
@@ -855,10 +919,10 @@ def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None):
         b = tuple(torch.cat([x, y]) for x, y in zip(b, pairs.batch(j)))
         w = torch.cat([w, 1 + cfg.contrast_weight * pairs.contrast(j).float()])
         clock = torch.cat([clock, torch.full((m,), -1, dtype=torch.long)])
-    return b, w, clock
+    return b, w, clock, f_next
 
 
-def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True) -> dict:
+def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True, renderer=None) -> dict:
     """Train (or resume) an action-to-latent predictor on the codes of the world model `vqvae` (None: read from
     `cfg.vqvae_path`); returns the last validation metrics. The encoded pairs are cached in `cache_dir`.
 
@@ -869,7 +933,10 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     files (`branch_acc`, `hold_acc`) and on the cells where the action changes the codes (`*_contrast_acc`).
     `own_holds` mixes in the holds as the game plays them (`play_holds`); their `own_hold_acc` then picks the best
     checkpoint. `clock` trains a predictor that reads the game clock; `jump_frac` oversamples the pairs with the
-    largest frame change, whose token accuracy validation logs as `jump_acc`, which then picks the best checkpoint."""
+    largest frame change, whose token accuracy validation logs as `jump_acc`, which then picks the best checkpoint.
+    `outcome_weight` adds the token renderer's `outcome_loss` on the recorded rows (`renderer`: a `TokenWorldModel`;
+    None: the one beside `vqvae_path`), and validation logs it as `outcome`, which then picks the best checkpoint;
+    `anchor_weight` adds the KL to the frozen `init_from` predictor; `ce_weight` weighs the codes' cross-entropy."""
     run = TrainRun(cfg, "predictor")
     if vqvae is None:
         if cfg.vqvae_path is None:
@@ -885,7 +952,13 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     if cfg.init_from:
         _init_predictor(net, cfg.init_from)
     # the init_from predictor, frozen: its guided codes are a second target
-    teacher = copy.deepcopy(net).eval().requires_grad_(False) if cfg.guide_distill else None
+    teacher = copy.deepcopy(net).eval().requires_grad_(False) if cfg.guide_distill or cfg.anchor_weight else None
+    if cfg.outcome_weight and renderer is None:
+        if cfg.vqvae_path is None:
+            raise ValueError("outcome_weight needs the token renderer: give renderer or a vqvae_path beside one")
+        renderer = load_token_world_model(Path(cfg.vqvae_path).parent)
+    if renderer is not None:
+        renderer.dynamics.requires_grad_(False)
     extra = _extra_pairs(cfg, vqvae)
     jumps = largest_changes(train.fp, cfg.jump_top) if cfg.jump_frac else None
     val_jumps = largest_changes(val.fp, cfg.jump_top) if cfg.jump_frac or cfg.clock else None
@@ -899,12 +972,15 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     rng = run.resume(net, opt, sched)
     rw = torch.nonzero(val.fp.history >= cfg.rollout_horizon)[:, 0]  # validation rollouts: 32 over the val episodes
     rwi = rw[spread(len(rw), 32)] if len(rw) else None
-    eligible = torch.nonzero(train.fp.history >= cfg.self_rollout + 1)[:, 0] if cfg.self_rollout else None
+    deep = cfg.self_rollout + cfg.own_steps  # pairs with this many frames (and one) before them in their episode
+    eligible = torch.nonzero(train.fp.history >= deep + 1)[:, 0] if deep else None
     select = "rollout_psnr" if cfg.self_rollout and rwi is not None else "token_acc"  # what picks the best checkpoint
     if extra.get("own_hold", (None,) * 4)[2] is not None:
         select = "own_hold_acc"  # trained on the game's own holds: picked by how it answers a held action in the game
     if cfg.jump_frac:
         select = "jump_acc"  # the rare large changes oversampled: picked by how it predicts them
+    if cfg.outcome_weight:
+        select = "neg_outcome"  # trained through the renderer: picked by how well the renderer draws on its codes
     K = vqvae.cfg.codebook_size
     data_card = dict(
         dirs=[str(d) for d in data_dirs],
@@ -928,20 +1004,32 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
             m["jump_acc"] = evaluate_predictor(net, vqvae, val, val_jumps, psnr_frames=False)["token_acc"]
         if rwi is not None:
             m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, cfg.rollout_horizon), 2)
+        if renderer is not None:
+            m["outcome"] = round(validation_outcome(net, renderer, val, vi), 4)
+            m["neg_outcome"] = -m["outcome"]
         return m
 
     bar = run.start(f"train {cfg.model}", progress, validate)  # a fine-tune logs where it starts
     metrics = {}
     while not run.done:
         net.train()
-        (fp, fc, a, pc, codes, pa), w, clock = _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps)
+        batch = _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps, net, renderer)
+        (fp, fc, a, pc, codes, pa), w, clock, f_next = batch
         logits = net(a, fp, fc, pc, pa, clock)
         ce = F.cross_entropy(logits, codes, reduction="none")
-        loss = (ce * w).sum() / w.sum()  # = the mean CE at weight 0
-        if teacher is not None:  # KL(guided teacher || predictor), summed over the codes, mean over cells
-            target = guided_log_probs(teacher, cfg.guide_distill, a, fp, fc, pc, pa, clock)
+        loss = cfg.ce_weight * (ce * w).sum() / w.sum()  # = the mean CE at contrast weight 0
+        if teacher is not None:  # KL(teacher || predictor), summed over the codes, mean over cells
+            if cfg.guide_distill:  # the teacher guided towards the action
+                target = guided_log_probs(teacher, cfg.guide_distill, a, fp, fc, pc, pa, clock)
+            else:
+                with torch.no_grad():
+                    target = F.log_softmax(teacher(a, fp, fc, pc, pa, clock).float(), 1)
             kl = F.kl_div(F.log_softmax(logits, 1), target, log_target=True, reduction="none").sum(1)
-            loss = loss + kl.mean()
+            loss = loss + (cfg.anchor_weight or 1.0) * kl.mean()
+        if cfg.outcome_weight:
+            n = len(f_next)
+            outcome = outcome_loss(renderer, logits[:n], fp[:n], fc[:n], f_next, cfg.outcome_changed_weight)
+            loss = loss + cfg.outcome_weight * outcome
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)

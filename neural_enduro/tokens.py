@@ -221,7 +221,9 @@ class _Res(nn.Module):
 
 class TokenDynamics(nn.Module):
     """Next-token logits `(B, vocab, gh, gw)` from token grids t-1 and t `(B, gh, gw)`, latent-action codes
-    `(B, 7, 5)` and, with `hint`, the pixel decoder's predicted frame `(B, H, W)` in [0, 1]."""
+    `(B, 7, 5)` and, with `hint`, the pixel decoder's predicted frame `(B, H, W)` in [0, 1]. The codes may also come
+    as float weights over the codebook `(B, K, 7, 5)`, such as a straight-through one-hot, so that a gradient reaches
+    whatever chose them (`outcome_loss` in `nbs/04_predictors.ipynb`)."""
 
     def __init__(self, cfg: TokenDynamicsConfig | None = None):
         super().__init__()
@@ -249,7 +251,11 @@ class TokenDynamics(nn.Module):
         x0 = self.enc0(self.inp(torch.cat(x, -1).permute(0, 3, 1, 2)))
         x1 = self.down1(x0)
         x2 = self.down2(x1)
-        x2 = self.mid(x2 + F.interpolate(self.codes(codes).permute(0, 3, 1, 2), size=x2.shape[-2:]))
+        if codes.is_floating_point():  # weights over the codebook: their mix of the code embeddings
+            c = torch.einsum("bkhw,kd->bdhw", codes, self.codes.weight[: codes.shape[1]])
+        else:
+            c = self.codes(codes).permute(0, 3, 1, 2)
+        x2 = self.mid(x2 + F.interpolate(c, size=x2.shape[-2:]))
         y1 = self.up1(torch.cat([F.interpolate(x2, size=x1.shape[-2:]), x1], 1))
         y0 = self.up0(torch.cat([F.interpolate(y1, size=x0.shape[-2:]), x0], 1))
         return self.out(y0)
