@@ -905,7 +905,7 @@ def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None, predic
     b = train.batch(i)
     w = torch.ones(b[4].shape)
     clock = torch.where(drop, -1, train.fp.history[i])
-    f_next = train.fp.batch(i)[1]  # the recorded rows' real frame t+1 (`outcome_loss`)
+    f_next = train.fp.batch(i)[1] if cfg.outcome_weight else None  # the recorded rows' real t+1 (`outcome_loss`)
     if k and cfg.own_steps:  # frames t-1, t, previous codes and action as the token game plays to them
         f_prev, f_cur, pc, pa = own_context(predictor, renderer, train, i, k)
         b = (f_prev, f_cur, b[2], pc, b[4], pa)
