@@ -318,18 +318,20 @@ train-pred-distill: install  ## the predictor's guidance (w 1) distilled into it
 
 # The predictor fine-tuned through the frozen token renderer (outcome_loss in nbs/04_predictors): 500 steps of the
 # renderer's loss on its codes, the game's own frames after up to 3 steps, and a KL to its frozen self, on at most
-# 30,000 frames of each recording (about 15 minutes on 2 cores with its caches). After train-tokens-dqn: the renderer
-# it learns through is the shipped one.
+# 30,000 frames of each recording; a quarter of each batch is held-action pairs (every 128 steps of 5 train episodes
+# per recording, each action held 12 steps, runs/holds12_all, made first: about 4 minutes). About 15 minutes on 2
+# cores with its caches. After train-tokens-dqn: the renderer it learns through is the shipped one.
 OUTCOME_NOTE = The predictor of make train-pred-distill fine-tuned through the frozen token renderer of make \
-  train-tokens-dqn (outcome_weight 1, own_steps 3, anchor_weight 1, ce_weight 0; 500 steps, batch 32, lr 1e-4) on the \
-  driver, random and DQN recordings (make train-pred-outcome).
+  train-tokens-dqn (outcome_weight 1, own_steps 3, anchor_weight 1, ce_weight 0; a quarter of each batch held-action \
+  pairs; 500 steps, batch 32, lr 1e-4) on the driver, random and DQN recordings (make train-pred-outcome).
 train-pred-outcome: install  ## the predictor fine-tuned through the shipped token renderer, published
 	@mkdir -p runs/pred_outcome
 	$(PM) nbs/04_predictors.ipynb runs/pred_outcome/train.ipynb -p run_dir runs/pred_outcome -p model state \
 	  -p vqvae_path checkpoints/enduro/vqvae.pt -p init_from checkpoints/enduro/predictor_state.pt $(MIX) \
 	  -p lr 0.0001 -p batch_size 32 -p steps 500 -p eval_every 250 -p ckpt_every 250 -p val_pairs 256 -p threads 2 \
 	  -p max_frames 30000 -p frames_dir runs/frames -p cache_dir runs/outcome_cache -p ce_weight 0.0 \
-	  -p anchor_weight 1.0 -p outcome_weight 1.0 -p own_steps 3 -p publish_to checkpoints/enduro/predictor_state.pt \
+	  -p anchor_weight 1.0 -p outcome_weight 1.0 -p own_steps 3 -p holds runs/holds12_all -p hold_frac 0.25 \
+	  -p hold_steps 12 -p hold_every 128 -p publish_to checkpoints/enduro/predictor_state.pt \
 	  -p publish_half True -p publish_note "$(OUTCOME_NOTE)"
 
 # The shipped dynamics: that of train-tokens-slim fine-tuned on driver, random and DQN play (nbs/02b_tokens), 2,000

@@ -26,8 +26,8 @@ from .tokens import load_token_world_model
 __all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
            'HoldPairs', 'hold_contrast', 'play_holds', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
            'guided_log_probs', 'tick', 'neural_step', 'load_predictor', 'pair_clock', 'evaluate_predictor',
-           'rollout_psnr', 'outcome_loss', 'own_context', 'validation_outcome', 'PredictorTrainConfig',
-           'largest_changes', 'train_predictor', 'publish_predictor']
+           'rollout_psnr', 'outcome_loss', 'own_context', 'own_hold_context', 'validation_outcome',
+           'PredictorTrainConfig', 'largest_changes', 'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -103,6 +103,10 @@ class LatentPairs:
         prev_codes = torch.where(has[:, None, None], self.codes[j].long(), torch.tensor(self.K))
         prev_action = torch.where(has, self.fp.actions[j], torch.tensor(self.n_actions))
         return f_prev, f_cur, self.fp.actions[i], prev_codes, self.codes[i].long(), prev_action
+
+    def next_frames(self, i):
+        "The real frames t+1 of pairs `i`."
+        return self.fp.batch(i)[1]
 
 # %% ../nbs/04_predictors.ipynb #b002
 def _open_pairs(obj, path, vqvae: LatentActionVQVAE, maker: str, keys):
@@ -310,8 +314,8 @@ def record_holds(
     progress: bool = True,
 ) -> Path:
     """Every `every` steps of the recorded `split` episodes, each action held for `hold` steps from the saved emulator
-    state; written to `out` (.npz, atomically) as a frame table and, per transition, the indices of frames t-1 and t,
-    the action, the previous codes and action, and the world model's codes."""
+    state; written to `out` (.npz, atomically) as a frame table and, per transition, the indices of frames t-1, t and
+    t+1, the action, the previous codes and action, and the world model's codes."""
     for k, v in dict(every=every, hold=hold).items():
         if not isinstance(v, int) or v <= 0:
             raise ValueError(f"{k} must be a positive integer, got {v!r}")
@@ -370,6 +374,7 @@ def record_holds(
         frames=fr.numpy(),
         i_prev=tr[keep, 0].int().numpy(),
         i_cur=tr[keep, 1].int().numpy(),
+        i_next=tr[keep, 2].int().numpy(),
         action=meta[keep, 0].to(torch.uint8).numpy(),
         act_prev=meta[keep, 1].to(torch.uint8).numpy(),
         pcodes=codes[pidx[keep]].numpy(),
@@ -400,6 +405,7 @@ class HoldPairs:
             self, path, vqvae, "record_holds", ("frames", "i_prev", "i_cur", "action", "act_prev", "pcodes", "codes")
         )
         self.hold = int(z["hold"])
+        self.path, self.i_next = path, torch.from_numpy(z["i_next"]) if "i_next" in z else None
 
     def __len__(self):
         return len(self.codes)
@@ -414,6 +420,12 @@ class HoldPairs:
             self.codes[i].long(),
             self.act_prev[i].long(),
         )
+
+    def next_frames(self, i):
+        "The emulator's frames t+1 of pairs `i`."
+        if self.i_next is None:
+            raise ValueError(f"{self.path} has no frames t+1 (an older file): re-run record_holds")
+        return self.frames[self.i_next[i].long()]
 
     def contrast(self, i):
         """Per pair `i`, the cells `(B, 7, 5)` whose codes differ between the actions held from its state, at the same
@@ -736,28 +748,43 @@ def outcome_loss(renderer, logits, f_prev, f_cur, f_next, changed_weight: float 
 
 
 @torch.no_grad()
-def own_context(predictor, renderer, lp: LatentPairs, i, k: int) -> tuple:
-    """Frames t-1, t, previous codes and previous action of pairs `i` as the token game draws them: `k` steps of the
-    recorded actions from the real frames t-k-1, t-k (argmax codes, the renderer's sampled tokens, as at play)."""
-    win, (_, _, _, pc, _, pa) = lp.fp.window(i, k), lp.batch(i - k)
-    f_prev, f_cur, was = win[:, 0], win[:, 1], predictor.training
+def _play(predictor, renderer, f_prev, f_cur, pc, pa, actions) -> tuple:
+    """The token game from frames t-1, t, previous codes and action under `actions` `(B, k)`: argmax codes, the
+    renderer's sampled tokens, as at play. Returns the last frames t-1, t, codes and action."""
+    was = predictor.training
     predictor.eval()
-    for j in range(k):
-        a = lp.fp.actions[i - k + j]
+    for a in actions.T:
         codes = predictor(a, f_prev, f_cur, pc, pa).argmax(1)
         f_prev, f_cur, pc, pa = f_cur, to_u8(renderer.decode(f_cur, codes, f_prev)), codes, a
     predictor.train(was)
     return f_prev, f_cur, pc, pa
 
 
+def own_context(predictor, renderer, lp: LatentPairs, i, k: int) -> tuple:
+    """Frames t-1, t, previous codes and previous action of pairs `i` as the token game draws them: `k` steps of the
+    recorded actions from the real frames t-k-1, t-k."""
+    win, (_, _, _, pc, _, pa) = lp.fp.window(i, k), lp.batch(i - k)
+    actions = lp.fp.actions[(i - k)[:, None] + torch.arange(k)]
+    return _play(predictor, renderer, win[:, 0], win[:, 1], pc, pa, actions)
+
+
+def own_hold_context(predictor, renderer, hp: HoldPairs, i, k: int) -> tuple:
+    """The same for held-action pairs `i` of `hp`, each at least `k` steps into its hold: the held action played `k`
+    steps from the emulator's frames of step k earlier."""
+    if ((i % hp.hold) < k).any():
+        raise ValueError(f"pairs less than {k} steps into their hold have no own context of {k} steps")
+    f_prev, f_cur, a, pc, _, pa = hp.batch(i - k)
+    return _play(predictor, renderer, f_prev, f_cur, pc, pa, a[:, None].expand(-1, k))
+
+
 @torch.no_grad()
-def validation_outcome(predictor, renderer, lp: LatentPairs, idx, batch: int = 64) -> float:
-    "Mean `outcome_loss` over pairs `idx` of `lp`, from their real frames."
+def validation_outcome(predictor, renderer, pairs, idx, batch: int = 64) -> float:
+    "Mean `outcome_loss` over pairs `idx` of `pairs` (a `LatentPairs` or `HoldPairs`), from their real frames."
     was, out = predictor.training, []
     predictor.eval()
     for j in range(0, len(idx), batch):
-        fp, fc, a, pc, _, pa = lp.batch(idx[j : j + batch])
-        f_next = lp.fp.batch(idx[j : j + batch])[1]
+        fp, fc, a, pc, _, pa = pairs.batch(idx[j : j + batch])
+        f_next = pairs.next_frames(idx[j : j + batch])
         out.append(outcome_loss(renderer, predictor(a, fp, fc, pc, pa), fp, fc, f_next).item())
     predictor.train(was)
     return float(np.mean(out))
@@ -823,6 +850,10 @@ class PredictorTrainConfig(TrainConfig):
             )
         if self.own_steps and not self.outcome_weight:
             raise ValueError("own_steps plays the token game for outcome_loss: give outcome_weight > 0")
+        if self.outcome_weight and (
+            self.branches and self.branch_frac > 0 or self.own_holds and self.own_hold_frac > 0
+        ):
+            raise ValueError("outcome_loss needs the emulator's frame t+1, which branch and own-hold pairs lack")
         if self.own_steps and self.self_rollout:
             raise ValueError("own_steps and self_rollout both replace frames t-1, t: choose one")
         for k in ("ce_weight", "anchor_weight", "outcome_weight"):
@@ -905,7 +936,7 @@ def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None, predic
     b = train.batch(i)
     w = torch.ones(b[4].shape)
     clock = torch.where(drop, -1, train.fp.history[i])
-    f_next = train.fp.batch(i)[1] if cfg.outcome_weight else None  # the recorded rows' real t+1 (`outcome_loss`)
+    f_next = train.next_frames(i) if cfg.outcome_weight else None  # the real t+1 of every row (`outcome_loss`)
     if k and cfg.own_steps:  # frames t-1, t, previous codes and action as the token game plays to them
         f_prev, f_cur, pc, pa = own_context(predictor, renderer, train, i, k)
         b = (f_prev, f_cur, b[2], pc, b[4], pa)
@@ -916,7 +947,14 @@ def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None, predic
     for name, m in shares.items():
         pairs = extra[name][0]
         j = torch.from_numpy(rng.integers(0, len(pairs), m))
-        b = tuple(torch.cat([x, y]) for x, y in zip(b, pairs.batch(j)))
+        if cfg.outcome_weight:  # held-action pairs through the renderer: k steps into their hold, played from there
+            j = j // pairs.hold * pairs.hold + torch.from_numpy(rng.integers(k, pairs.hold, m))
+            f_next = torch.cat([f_next, pairs.next_frames(j)])
+        bj = pairs.batch(j)
+        if cfg.outcome_weight and k and cfg.own_steps:
+            f_prev, f_cur, pc, pa = own_hold_context(predictor, renderer, pairs, j, k)
+            bj = (f_prev, f_cur, bj[2], pc, bj[4], pa)
+        b = tuple(torch.cat([x, y]) for x, y in zip(b, bj))
         w = torch.cat([w, 1 + cfg.contrast_weight * pairs.contrast(j).float()])
         clock = torch.cat([clock, torch.full((m,), -1, dtype=torch.long)])
     return b, w, clock, f_next
@@ -934,8 +972,10 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     `own_holds` mixes in the holds as the game plays them (`play_holds`); their `own_hold_acc` then picks the best
     checkpoint. `clock` trains a predictor that reads the game clock; `jump_frac` oversamples the pairs with the
     largest frame change, whose token accuracy validation logs as `jump_acc`, which then picks the best checkpoint.
-    `outcome_weight` adds the token renderer's `outcome_loss` on the recorded rows (`renderer`: a `TokenWorldModel`;
-    None: the one beside `vqvae_path`), and validation logs it as `outcome`, which then picks the best checkpoint;
+    `outcome_weight` adds the token renderer's `outcome_loss` on the recorded rows and the held-action ones
+    (`renderer`: a `TokenWorldModel`; None: the one beside `vqvae_path`; with `own_steps`, a held-action row is played
+    from its hold's earlier step, `own_hold_context`); validation logs it as `outcome` (and `hold_outcome`), whose
+    mean then picks the best checkpoint;
     `anchor_weight` adds the KL to the frozen `init_from` predictor; `ce_weight` weighs the codes' cross-entropy."""
     run = TrainRun(cfg, "predictor")
     if vqvae is None:
@@ -960,6 +1000,12 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     if renderer is not None:
         renderer.dynamics.requires_grad_(False)
     extra = _extra_pairs(cfg, vqvae)
+    _, _, hold_val, hold_vi = extra.get("hold", (None,) * 4)
+    if cfg.outcome_weight and extra.get("hold", (None,))[0] is not None:
+        if cfg.own_steps >= extra["hold"][0].hold:
+            raise ValueError(f"own_steps must be below the holds' length {extra['hold'][0].hold}, got {cfg.own_steps}")
+    else:
+        hold_val = None  # the held-action rows are not trained through the renderer
     jumps = largest_changes(train.fp, cfg.jump_top) if cfg.jump_frac else None
     val_jumps = largest_changes(val.fp, cfg.jump_top) if cfg.jump_frac or cfg.clock else None
     clock_params = [p for k, p in net.named_parameters() if k.startswith("clock_")]
@@ -1006,7 +1052,9 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
             m["rollout_psnr"] = round(rollout_psnr(net, vqvae, val, rwi, cfg.rollout_horizon), 2)
         if renderer is not None:
             m["outcome"] = round(validation_outcome(net, renderer, val, vi), 4)
-            m["neg_outcome"] = -m["outcome"]
+            if hold_val is not None:
+                m["hold_outcome"] = round(validation_outcome(net, renderer, hold_val, hold_vi), 4)
+            m["neg_outcome"] = round(-(m["outcome"] + m.get("hold_outcome", m["outcome"])) / 2, 4)
         return m
 
     bar = run.start(f"train {cfg.model}", progress, validate)  # a fine-tune logs where it starts
