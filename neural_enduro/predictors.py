@@ -913,12 +913,12 @@ def _extra_pairs(cfg: PredictorTrainConfig, vqvae) -> dict:
 
 def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None, predictor=None, renderer=None):
     """A training batch `(f_prev, f_cur, action, prev_codes, codes, prev_action)`, per-cell loss weights, the clock
-    and the recorded rows' real frames t+1: recorded pairs (their frames the decoder's own after k ~ U{0..K}
-    open-loop steps when `self_rollout` = K, the token game's own when `own_steps` = K (`own_context`)), a
-    `jump_frac` share from the pairs `jumps`, then the shares of counterfactual and held-action pairs, whose cells where
-    the action matters weigh 1 + `contrast_weight`. The clock is unknown (-1) for a `clock_dropout` share of the
-    sampled recorded pairs and for the counterfactual and held-action ones; the `jumps` always see it (without it, they
-    would teach the predictor to change the screen at random)."""
+    and, with `outcome_weight`, the real frames t+1 of the recorded and held-action rows: recorded pairs (their frames
+    the decoder's own after k ~ U{0..K} open-loop steps when `self_rollout` = K, the token game's own when
+    `own_steps` = K (`own_context`)), a `jump_frac` share from the pairs `jumps`, then the shares of counterfactual and
+    held-action pairs, whose cells where the action matters weigh 1 + `contrast_weight`. The clock is unknown (-1) for
+    a `clock_dropout` share of the sampled recorded pairs and for the counterfactual and held-action ones; the `jumps`
+    always see it (without it, they would teach the predictor to change the screen at random)."""
     k = int(rng.integers(0, cfg.self_rollout + cfg.own_steps + 1)) if cfg.self_rollout or cfg.own_steps else 0
     shares = {name: round(cfg.batch_size * frac) for name, (pairs, frac, _, _) in extra.items() if pairs is not None}
     n_jump = round(cfg.batch_size * cfg.jump_frac) if jumps is not None else 0
@@ -975,8 +975,8 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     `outcome_weight` adds the token renderer's `outcome_loss` on the recorded rows and the held-action ones
     (`renderer`: a `TokenWorldModel`; None: the one beside `vqvae_path`; with `own_steps`, a held-action row is played
     from its hold's earlier step, `own_hold_context`); validation logs it as `outcome` (and `hold_outcome`), whose
-    mean then picks the best checkpoint;
-    `anchor_weight` adds the KL to the frozen `init_from` predictor; `ce_weight` weighs the codes' cross-entropy."""
+    mean then picks the best checkpoint. `anchor_weight` adds the KL to the frozen `init_from` predictor; `ce_weight`
+    weighs the codes' cross-entropy."""
     run = TrainRun(cfg, "predictor")
     if vqvae is None:
         if cfg.vqvae_path is None:
