@@ -427,6 +427,20 @@ class HoldPairs:
             raise ValueError(f"{self.path} has no frames t+1 (an older file): re-run record_holds")
         return self.frames[self.i_next[i].long()]
 
+    def with_action(self, i, actions):
+        "Pairs `i` with their held action swapped for `actions` (indices): the same state and step of the hold."
+        s, k = i // (self.A * self.hold), i % self.hold
+        return (s * self.A + actions) * self.hold + k
+
+    @torch.no_grad()
+    def token_contrast(self, i, encode):
+        """Per pair `i`, the tokens of frame t+1 (`encode`: frames to token grids) that differ between the actions held
+        from its state, at the same step: where the emulator's next frame depends on the action."""
+        toks = torch.stack(
+            [encode(self.next_frames(self.with_action(i, torch.full_like(i, a)))) for a in range(self.A)]
+        )
+        return (toks != toks[:1]).any(0)
+
     def contrast(self, i):
         """Per pair `i`, the cells `(B, 7, 5)` whose codes differ between the actions held from its state, at the same
         step."""
@@ -734,16 +748,28 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
     return psnr(se / n)
 
 # %% ../nbs/04_predictors.ipynb #o002
-def outcome_loss(renderer, logits, f_prev, f_cur, f_next, changed_weight: float = 5.0) -> torch.Tensor:
+def outcome_loss(
+    renderer,
+    logits,
+    f_prev,
+    f_cur,
+    f_next,
+    changed_weight: float = 5.0,
+    contrast: torch.Tensor | None = None,
+    contrast_weight: float = 0.0,
+) -> torch.Tensor:
     """The frozen token `renderer`'s (a `TokenWorldModel`) cross-entropy of frame t+1's tokens on the predictor's
     codes `logits` `(B, K, 7, 5)` after uint8 frames t-1, t: the argmax codes forward, as the game plays them, the
-    softmax's gradient backward (straight-through). Tokens that change from t weigh `changed_weight`."""
+    softmax's gradient backward (straight-through). Tokens that change from t weigh `changed_weight`; the tokens of
+    the boolean mask `contrast` (the token grid's shape) weigh `contrast_weight` more."""
     p = F.softmax(logits.float(), 1)
     hard = F.one_hot(p.argmax(1), p.shape[1]).permute(0, 3, 1, 2).float()
     with torch.no_grad():
         tp, tc, tn = (renderer.tokenizer.encode(f) for f in (f_prev, f_cur, f_next))
     ce = F.cross_entropy(renderer.dynamics(tp, tc, hard + p - p.detach()), tn, reduction="none")
     w = 1 + (changed_weight - 1) * (tn != tc).float()
+    if contrast is not None:
+        w = w + contrast_weight * contrast.float()
     return (ce * w).sum() / w.sum()
 
 
@@ -808,6 +834,8 @@ class PredictorTrainConfig(TrainConfig):
     hold_frac: float = 0.0  # their share of each batch
     own_holds: str | None = None  # a folder of `play_holds` files: the holds as the game plays them
     own_hold_frac: float = 0.0  # their share of each batch
+    hold_focus: str | None = None  # comma-separated action names (e.g. "FIRE,DOWN") held in more of the hold rows
+    hold_focus_frac: float = 0.0  # the share of the held-action rows whose action is drawn from hold_focus
     contrast_weight: float = 0.0  # extra loss weight of the cells where the action changes the codes
     clock: bool = False  # the predictor reads the game clock (`ActionStateToLatent`'s `clock`)
     clock_dropout: float = 0.25  # share of recorded pairs seen with the clock unknown (a game started from any frame)
@@ -820,6 +848,7 @@ class PredictorTrainConfig(TrainConfig):
     anchor_weight: float = 0.0  # weight of the KL to the frozen `init_from` (guided when guide_distill; 0 there: 1)
     outcome_weight: float = 0.0  # weight of the token renderer's loss on the predicted codes (`outcome_loss`)
     outcome_changed_weight: float = 5.0  # in that loss, the weight of the tokens that change over those that stay
+    outcome_contrast_weight: float = 0.0  # and the extra weight of the held-action rows' tokens that the action moves
     own_steps: int = 0  # K > 0: the recorded pairs' frames t-1, t are the token game's own after U{0..K} steps
     NON_NEGATIVE = ("self_rollout", "own_steps")
 
@@ -859,12 +888,22 @@ class PredictorTrainConfig(TrainConfig):
         for k in ("ce_weight", "anchor_weight", "outcome_weight"):
             if not getattr(self, k) >= 0:
                 raise ValueError(f"{k} must be >= 0, got {getattr(self, k)!r}")
+        if self.outcome_contrast_weight and not (self.outcome_weight and self.holds and self.hold_frac > 0):
+            raise ValueError(
+                "outcome_contrast_weight weighs held-action rows in outcome_loss: give holds, outcome_weight"
+            )
+        if not self.outcome_contrast_weight >= 0:
+            raise ValueError(f"outcome_contrast_weight must be >= 0, got {self.outcome_contrast_weight!r}")
         if not self.outcome_changed_weight > 0:
             raise ValueError(f"outcome_changed_weight must be > 0, got {self.outcome_changed_weight!r}")
         if not self.contrast_weight >= 0:
             raise ValueError(f"contrast_weight must be >= 0, got {self.contrast_weight!r}")
         if not 0 <= self.branch_frac < 1:
             raise ValueError(f"branch_frac must be in [0, 1), got {self.branch_frac!r}")
+        if self.hold_focus_frac and not (self.holds and self.hold_frac > 0 and self.hold_focus):
+            raise ValueError("hold_focus_frac draws held actions from hold_focus: give holds, hold_frac, hold_focus")
+        if not 0 <= self.hold_focus_frac <= 1:
+            raise ValueError(f"hold_focus_frac must be in [0, 1], got {self.hold_focus_frac!r}")
         for k in ("hold_frac", "own_hold_frac"):
             if not 0 <= getattr(self, k) < 1:
                 raise ValueError(f"{k} must be in [0, 1), got {getattr(self, k)!r}")
@@ -891,6 +930,13 @@ def largest_changes(fp: FramePairs, top: float, chunk: int = 2048) -> torch.Tens
         [mean_abs_change(*fp.batch(torch.arange(i, min(i + chunk, len(fp))))) for i in range(0, len(fp), chunk)]
     )
     return torch.argsort(change, descending=True)[: max(1, round(top * len(fp)))]
+
+
+def _action_index(pairs, name: str) -> int:
+    "The index of the action `name` in `pairs`' action set; an error names the valid ones."
+    if name.strip() not in pairs.action_names:
+        raise ValueError(f"unknown action {name.strip()!r} in hold_focus; choose from {', '.join(pairs.action_names)}")
+    return pairs.action_names.index(name.strip())
 
 
 def _extra_pairs(cfg: PredictorTrainConfig, vqvae) -> dict:
@@ -937,6 +983,7 @@ def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None, predic
     w = torch.ones(b[4].shape)
     clock = torch.where(drop, -1, train.fp.history[i])
     f_next = train.next_frames(i) if cfg.outcome_weight else None  # the real t+1 of every row (`outcome_loss`)
+    tmask = None  # with outcome_contrast_weight: the tokens of t+1 that the action moves (none in recorded rows)
     if k and cfg.own_steps:  # frames t-1, t, previous codes and action as the token game plays to them
         f_prev, f_cur, pc, pa = own_context(predictor, renderer, train, i, k)
         b = (f_prev, f_cur, b[2], pc, b[4], pa)
@@ -947,9 +994,16 @@ def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None, predic
     for name, m in shares.items():
         pairs = extra[name][0]
         j = torch.from_numpy(rng.integers(0, len(pairs), m))
+        if name == "hold" and cfg.hold_focus_frac:  # a share of the rows re-drawn among the focus actions
+            focus = torch.tensor([_action_index(pairs, a) for a in cfg.hold_focus.split(",")])
+            pick = torch.from_numpy(rng.random(m) < cfg.hold_focus_frac)
+            j = torch.where(pick, pairs.with_action(j, focus[torch.from_numpy(rng.integers(0, len(focus), m))]), j)
         if cfg.outcome_weight:  # held-action pairs through the renderer: k steps into their hold, played from there
             j = j // pairs.hold * pairs.hold + torch.from_numpy(rng.integers(k, pairs.hold, m))
             f_next = torch.cat([f_next, pairs.next_frames(j)])
+            if cfg.outcome_contrast_weight:
+                tm = pairs.token_contrast(j, renderer.tokenizer.encode)
+                tmask = torch.cat([torch.zeros(len(f_next) - m, *tm.shape[1:], dtype=torch.bool), tm])
         bj = pairs.batch(j)
         if cfg.outcome_weight and k and cfg.own_steps:
             f_prev, f_cur, pc, pa = own_hold_context(predictor, renderer, pairs, j, k)
@@ -957,7 +1011,7 @@ def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None, predic
         b = tuple(torch.cat([x, y]) for x, y in zip(b, bj))
         w = torch.cat([w, 1 + cfg.contrast_weight * pairs.contrast(j).float()])
         clock = torch.cat([clock, torch.full((m,), -1, dtype=torch.long)])
-    return b, w, clock, f_next
+    return b, w, clock, (f_next, tmask)
 
 
 def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True, renderer=None) -> dict:
@@ -1062,7 +1116,7 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
     while not run.done:
         net.train()
         batch = _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps, net, renderer)
-        (fp, fc, a, pc, codes, pa), w, clock, f_next = batch
+        (fp, fc, a, pc, codes, pa), w, clock, (f_next, tmask) = batch
         logits = net(a, fp, fc, pc, pa, clock)
         ce = F.cross_entropy(logits, codes, reduction="none")
         loss = cfg.ce_weight * (ce * w).sum() / w.sum()  # = the mean CE at contrast weight 0
@@ -1076,7 +1130,13 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
             loss = loss + (cfg.anchor_weight or 1.0) * kl.mean()
         if cfg.outcome_weight:
             n = len(f_next)
-            outcome = outcome_loss(renderer, logits[:n], fp[:n], fc[:n], f_next, cfg.outcome_changed_weight)
+            outcome = outcome_loss(
+                renderer,
+                *(logits[:n], fp[:n], fc[:n], f_next),
+                cfg.outcome_changed_weight,
+                tmask,
+                cfg.outcome_contrast_weight,
+            )
             loss = loss + cfg.outcome_weight * outcome
         opt.zero_grad(set_to_none=True)
         loss.backward()
