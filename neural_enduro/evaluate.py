@@ -631,6 +631,11 @@ def steering(
         (ps(g[a], real[a]) + ps(g[b], real[b]) > ps(g[a], real[b]) + ps(g[b], real[a])).float().mean().item()
     )
 
+    def draw_ab(x: int):
+        "Mean PSNR between the last frames of two draws under action `x` (None with one draw)."
+        d = [ps(r[x][:, -1], q[x][:, -1]).mean().item() for k, r in enumerate(rollouts) for q in rollouts[:k]]
+        return float(np.mean(d)) if d else None
+
     def neural_figures(rolled: dict, a: int, b: int) -> dict:
         "One draw's figures for the pair (A, B): its rollouts `{action: (N, horizon, H, W)}`."
         last = {x: v[:, -1] for x, v in rolled.items()}
@@ -656,6 +661,7 @@ def steering(
             cross=round(float(mean["cross"]), 2),
             right_share=round(float(mean["right_share"]), 3),
             right_share_per_draw=[round(d["right_share"], 3) for d in per_draw],
+            draw_ab=None if len(rollouts) < 2 else round((draw_ab(a) + draw_ab(b)) / 2, 2),
             world_model_ab=round(ps(wm[a], wm[b]).mean().item(), 2),
             world_model_right_share=round(right(wm, a, b), 3),
             real_motion=[round(real_move[x].mean().item(), 4) for x in (a, b)],
