@@ -959,12 +959,14 @@ def _extra_pairs(cfg: PredictorTrainConfig, vqvae) -> dict:
 
 def _predictor_batch(cfg, train, extra, eligible, vqvae, rng, jumps=None, predictor=None, renderer=None):
     """A training batch `(f_prev, f_cur, action, prev_codes, codes, prev_action)`, per-cell loss weights, the clock
-    and, with `outcome_weight`, the real frames t+1 of the recorded and held-action rows: recorded pairs (their frames
-    the decoder's own after k ~ U{0..K} open-loop steps when `self_rollout` = K, the token game's own when
-    `own_steps` = K (`own_context`)), a `jump_frac` share from the pairs `jumps`, then the shares of counterfactual and
-    held-action pairs, whose cells where the action matters weigh 1 + `contrast_weight`. The clock is unknown (-1) for
-    a `clock_dropout` share of the sampled recorded pairs and for the counterfactual and held-action ones; the `jumps`
-    always see it (without it, they would teach the predictor to change the screen at random)."""
+    and `(frames t+1, token mask)`: with `outcome_weight`, the real frames t+1 of the recorded and held-action rows,
+    and with `outcome_contrast_weight`, their tokens that the held action moves (`HoldPairs.token_contrast`; none in
+    recorded rows), else None. The rows: recorded pairs (their frames the decoder's own after k ~ U{0..K} open-loop
+    steps when `self_rollout` = K, the token game's own when `own_steps` = K (`own_context`)), a `jump_frac` share
+    from the pairs `jumps`, then the shares of counterfactual and held-action pairs, whose cells where the action
+    matters weigh 1 + `contrast_weight`. The clock is unknown (-1) for a `clock_dropout` share of the sampled recorded
+    pairs and for the counterfactual and held-action ones; the `jumps` always see it (without it, they would teach
+    the predictor to change the screen at random)."""
     k = int(rng.integers(0, cfg.self_rollout + cfg.own_steps + 1)) if cfg.self_rollout or cfg.own_steps else 0
     shares = {name: round(cfg.batch_size * frac) for name, (pairs, frac, _, _) in extra.items() if pairs is not None}
     n_jump = round(cfg.batch_size * cfg.jump_frac) if jumps is not None else 0
@@ -1130,13 +1132,8 @@ def train_predictor(cfg: PredictorTrainConfig, vqvae=None, progress: bool = True
             loss = loss + (cfg.anchor_weight or 1.0) * kl.mean()
         if cfg.outcome_weight:
             n = len(f_next)
-            outcome = outcome_loss(
-                renderer,
-                *(logits[:n], fp[:n], fc[:n], f_next),
-                cfg.outcome_changed_weight,
-                tmask,
-                cfg.outcome_contrast_weight,
-            )
+            weights = dict(changed_weight=cfg.outcome_changed_weight, contrast_weight=cfg.outcome_contrast_weight)
+            outcome = outcome_loss(renderer, logits[:n], fp[:n], fc[:n], f_next, contrast=tmask, **weights)
             loss = loss + cfg.outcome_weight * outcome
         opt.zero_grad(set_to_none=True)
         loss.backward()
