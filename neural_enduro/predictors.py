@@ -900,8 +900,10 @@ class PredictorTrainConfig(TrainConfig):
             raise ValueError(f"contrast_weight must be >= 0, got {self.contrast_weight!r}")
         if not 0 <= self.branch_frac < 1:
             raise ValueError(f"branch_frac must be in [0, 1), got {self.branch_frac!r}")
-        if self.hold_focus_frac and not (self.holds and self.hold_frac > 0 and self.hold_focus):
-            raise ValueError("hold_focus_frac draws held actions from hold_focus: give holds, hold_frac, hold_focus")
+        if bool(self.hold_focus) != bool(self.hold_focus_frac):
+            raise ValueError("hold_focus and hold_focus_frac go together: give both or neither")
+        if self.hold_focus_frac and not (self.holds and self.hold_frac > 0):
+            raise ValueError("hold_focus draws among the held-action rows: give holds and hold_frac")
         if not 0 <= self.hold_focus_frac <= 1:
             raise ValueError(f"hold_focus_frac must be in [0, 1], got {self.hold_focus_frac!r}")
         for k in ("hold_frac", "own_hold_frac"):
