@@ -578,7 +578,8 @@ def steering(
     episode, A or B held for `horizon` steps in the emulator and in the neural game (see above). The neural figures
     are means over `draws` draws of the token renderer's sampler (`over_draws`; the spec's `steering_draws`, 4 by
     default), with each draw's `right_share` in `right_share_per_draw`. `details` adds `_frames`: the last frames,
-    {action: (real, neural of draw 0, world model)}, each `(starts, H, W)` uint8."""
+    {action: (real, neural of draw 0, world model)}, each `(starts, H, W)` uint8, and `_draws`: the neural game's last
+    frames in every draw, {action: `(draws, starts, H, W)`}."""
     spec, ck, vq, preds = _load(spec, checkpoints_root, renderer)
     draws = spec["steering_draws"] if draws is None else draws
     if not isinstance(draws, int) or draws <= 0:
@@ -670,6 +671,7 @@ def steering(
         )
     if details:
         out["_frames"] = {names[b]: (real[b], rollouts[0][b][:, -1], wm[b]) for b in acts_used}
+        out["_draws"] = {names[b]: torch.stack([r[b][:, -1] for r in rollouts]) for b in acts_used}
     return out
 
 # %% ../nbs/07_evaluate.ipynb #v002
