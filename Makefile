@@ -431,14 +431,15 @@ game: install  ## the pipeline on another ALE game, e.g. make game GAME=Breakout
 	$(SCORE_GAME)
 
 # UpNDown's shipped token renderer: the dynamics of make game, 2,000 more steps on every transition at lr 1e-3 and two
-# threads (about 20 minutes), published in its place and scored again (nbs/07_evaluate: UpNDown's controls).
+# threads (about 20 minutes), published in its place (sampled at min_p 0, as shipped) and scored again
+# (nbs/07_evaluate: UpNDown's controls).
 GAME_TOKENS_FT = -y "overrides: {dim: 32, steps: 2000, lr: 0.001, warmup: 100, eval_every: 250, ckpt_every: 100, \
   threads: 2, max_frames: null, init_from: checkpoints/$(ROM)/dynamics.pt}"
 game-tokens-ft: install  ## after make game: 2,000 more steps of that game's token dynamics, published and scored
 	@mkdir -p runs/tokens_ft_$(ROM)
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_ft_$(ROM)/train.ipynb -p run_dir runs/tokens_ft_$(ROM) \
 	  -p vqvae checkpoints/$(ROM)/vqvae.pt -y "data_dirs: [data/episodes/$(ROM)_random]" $(GAME_TOKENS_FT) \
-	  -p publish_to checkpoints/$(ROM) -p note "make game-tokens-ft GAME=$(GAME) ROM=$(ROM)"
+	  -p publish_to checkpoints/$(ROM) -p min_p 0.0 -p note "make game-tokens-ft GAME=$(GAME) ROM=$(ROM)"
 	OMP_NUM_THREADS=1 $(BIN)/neural-enduro evaluate data/eval/$(ROM)_val_spec.json --renderer tokens --json \
 	  --filmstrip data/figures/$(ROM)_val_spec_tokens_filmstrip.png > data/eval/results/$(ROM)_val_spec_tokens.json
 

@@ -373,13 +373,16 @@ class LatentActionVQVAE(nn.Module):
         return dict(pred_raw=pred, idx=idx, mse=mse, commit=commit, loss=mse + self.cfg.commitment * commit, **stats)
 
 # %% ../nbs/02_vqvae.ipynb #c022
+_LEGACY = {"context": 1, "warp": False}  # the config of checkpoints from before these options
+
+
 def make_vqvae(config: str = "default", overrides: dict | None = None, init_from=None) -> LatentActionVQVAE:
     """A new `LatentActionVQVAE` of a named config (`CONFIGS`), or with the config and weights of the checkpoint
     `init_from` (fine-tuning); `overrides` changes config fields."""
     if config not in CONFIGS:
         raise ValueError(f"unknown config {config!r}; choose from {', '.join(CONFIGS)}")
     init = read_checkpoint(init_from, "vqvae") if init_from else None
-    cfg = asdict(VQVAEConfig(**init["config"]) if init else CONFIGS[config]())
+    cfg = asdict(VQVAEConfig(**{**_LEGACY, **init["config"]}) if init else CONFIGS[config]())
     for k in overrides or {}:
         if k not in cfg:
             raise ValueError(f"unknown config field {k!r} in overrides")
@@ -391,9 +394,7 @@ def load_vqvae(path) -> LatentActionVQVAE:
     """A `LatentActionVQVAE` from a checkpoint, loaded strictly and safely, in eval mode, its weights channels-last
     (the memory layout in which this CPU's convolutions run fastest at batch 1: the same numbers, a quicker step)."""
     ck = read_checkpoint(path, "vqvae")
-    model = LatentActionVQVAE(
-        VQVAEConfig(**{"context": 1, "warp": False, **ck["config"]})
-    )  # checkpoints from before these options
+    model = LatentActionVQVAE(VQVAEConfig(**{**_LEGACY, **ck["config"]}))
     load_state_strict(model, ck["state_dict"], path)
     model.card = ck.get("card", {})
     return model.eval().to(memory_format=torch.channels_last)
