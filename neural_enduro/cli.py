@@ -30,7 +30,10 @@ __all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'evaluate', 'diagn
 # %% ../nbs/99_cli.ipynb #c004
 @command
 def collect(
-    policy: Param("random, driver or dqn (the shipped agent, 5% random actions)", str) = "driver",
+    policy: Param(
+        "random, held (random presses held 8 steps on average), driver or dqn (the shipped agent, 5% random actions)",
+        str,
+    ) = "driver",
     steps: Param("transitions to record", int) = None,
     episodes: Param("whole episodes to record", int) = None,
     out: Param("output directory (refused if it already holds data)", str) = "data/episodes/driver",

@@ -27,16 +27,25 @@ FORMAT_VERSION = 1
 
 # %% ../nbs/01_data.ipynb #c007
 class RandomPolicy:
-    "Uniformly random actions from the game's minimal action set."
+    """Uniformly random actions from the game's minimal action set. Each env holds its press for `hold` steps on
+    average (a new draw with probability 1/`hold` each step); `hold` 1 draws every step."""
 
-    name = "random"
-
-    def __init__(self, game: str = "Enduro", seed: int = 0):
+    def __init__(self, game: str = "Enduro", seed: int = 0, hold: float = 1.0):
+        if not hold >= 1:
+            raise ValueError(f"hold is a mean number of steps, at least 1, got {hold}")
         self.n = len(action_names(game))
         self.rng = np.random.default_rng(seed)
+        self.hold = hold
+        self.name = "random" if hold == 1 else "held"
+        self.last = None
 
     def __call__(self, obs):
-        return self.rng.integers(0, self.n, len(obs))
+        new = self.rng.integers(0, self.n, len(obs))
+        if self.last is not None and len(self.last) == len(obs):
+            keep = self.rng.random(len(obs)) >= 1 / self.hold
+            new = np.where(keep, self.last, new)
+        self.last = new
+        return new
 
 # %% ../nbs/01_data.ipynb #c009
 def _runs(mask):
@@ -109,11 +118,14 @@ class DriverPolicy:
 
 # %% ../nbs/01_data.ipynb #c010
 def get_policy(policy, game: str = "Enduro", seed: int = 0):
-    "A policy from a name (`random`, `driver`) or a callable, which is returned as is."
+    """A policy from a name (`random`, `held`: random presses held 8 steps on average, `driver`, `dqn`) or a
+    callable, which is returned as is."""
     if callable(policy):
         return policy
     if policy == "random":
         return RandomPolicy(game, seed)
+    if policy == "held":
+        return RandomPolicy(game, seed, hold=8)
     if policy == "driver":
         if resolve_game(game) != "enduro":
             raise ValueError(f"the driver policy plays Enduro only, not {game_name(game)}")
@@ -127,7 +139,7 @@ def get_policy(policy, game: str = "Enduro", seed: int = 0):
                 f"no shipped DQN agent for {game_name(game)} at {ck}; train one (make train-dqn) and publish it"
             )
         return DQNPolicy(ck, epsilon=0.05, seed=seed)
-    raise ValueError(f"unknown policy {policy!r}; choose 'random', 'driver', 'dqn' or pass a callable")
+    raise ValueError(f"unknown policy {policy!r}; choose 'random', 'held', 'driver', 'dqn' or pass a callable")
 
 # %% ../nbs/01_data.ipynb #c012
 SHARD_KEYS = ("frames", "actions", "rewards", "terminated", "truncated")
