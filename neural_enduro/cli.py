@@ -31,7 +31,7 @@ __all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'evaluate', 'diagn
 @command
 def collect(
     policy: Param(
-        "random, held (random presses held 8 steps on average), driver or dqn (the shipped agent, 5% random actions)",
+        "random, held (a new random press with probability 1/8 a step), driver or dqn (the shipped agent)",
         str,
     ) = "driver",
     steps: Param("transitions to record", int) = None,

@@ -27,8 +27,9 @@ FORMAT_VERSION = 1
 
 # %% ../nbs/01_data.ipynb #c007
 class RandomPolicy:
-    """Uniformly random actions from the game's minimal action set. Each env holds its press for `hold` steps on
-    average (a new draw with probability 1/`hold` each step); `hold` 1 draws every step."""
+    """Uniformly random actions from the game's minimal action set. With `hold` > 1 each env draws a new press with
+    probability 1/`hold` each step and otherwise keeps its last one (a draw may repeat it, so presses last a little
+    longer than `hold` steps on average); `hold` 1 draws every step, from the same random stream as before."""
 
     def __init__(self, game: str = "Enduro", seed: int = 0, hold: float = 1.0):
         if not hold >= 1:
@@ -41,7 +42,7 @@ class RandomPolicy:
 
     def __call__(self, obs):
         new = self.rng.integers(0, self.n, len(obs))
-        if self.last is not None and len(self.last) == len(obs):
+        if self.hold > 1 and self.last is not None and len(self.last) == len(obs):
             keep = self.rng.random(len(obs)) >= 1 / self.hold
             new = np.where(keep, self.last, new)
         self.last = new
@@ -118,7 +119,7 @@ class DriverPolicy:
 
 # %% ../nbs/01_data.ipynb #c010
 def get_policy(policy, game: str = "Enduro", seed: int = 0):
-    """A policy from a name (`random`, `held`: random presses held 8 steps on average, `driver`, `dqn`) or a
+    """A policy from a name (`random`, `held`: a new random press with probability 1/8 a step, `driver`, `dqn`) or a
     callable, which is returned as is."""
     if callable(policy):
         return policy
