@@ -33,7 +33,7 @@ class RandomPolicy:
 
     def __init__(self, game: str = "Enduro", seed: int = 0, hold: float = 1.0):
         if not hold >= 1:
-            raise ValueError(f"hold is a mean number of steps, at least 1, got {hold}")
+            raise ValueError(f"hold must be at least 1 (1: a new press every step), got {hold}")
         self.n = len(action_names(game))
         self.rng = np.random.default_rng(seed)
         self.hold = hold
@@ -42,7 +42,7 @@ class RandomPolicy:
 
     def __call__(self, obs):
         new = self.rng.integers(0, self.n, len(obs))
-        if self.hold > 1 and self.last is not None and len(self.last) == len(obs):
+        if self.hold > 1 and self.last is not None:
             keep = self.rng.random(len(obs)) >= 1 / self.hold
             new = np.where(keep, self.last, new)
         self.last = new
