@@ -38,8 +38,19 @@ from neural_enduro.tokens import (
 from .vqvae import load_vqvae
 
 # %% auto #0
-__all__ = ['TokenTrainConfig', 'TokenPairs', 'token_loss', 'distill_loss', 'corrupt_block', 'corrupt_tokens', 'validate',
-           'train_tokens', 'publish_tokens', 'refine_tokens']
+__all__ = [
+    'TokenTrainConfig',
+    'TokenPairs',
+    'token_loss',
+    'distill_loss',
+    'corrupt_block',
+    'corrupt_tokens',
+    'validate',
+    'train_tokens',
+    'publish_tokens',
+    'refine_tokens',
+]
+
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -100,6 +111,7 @@ class TokenTrainConfig(TrainConfig):
         if self.device == "cuda" and self.hint:
             raise ValueError("the hybrid (hint) trains on the CPU only: its pixel decoder and tokenizer stay there")
 
+
 # %% ../nbs/04c_train_tokens.ipynb #x007
 def _pairs_key(cfg: TokenTrainConfig, vqvae, tok: PatchTokenizer, split: str) -> str:
     "What a split's token pairs depend on: the recordings' indexes, the split, the cap, tokenizer and encoder."
@@ -153,6 +165,7 @@ class TokenPairs:
             codes2=self.codes[j],
             has_next=self.has_next[i],
         )
+
 
 # %% ../nbs/04c_train_tokens.ipynb #x009
 def _cell_weights(target, cur, changed_weight: float, mask=None) -> torch.Tensor:
@@ -213,6 +226,7 @@ def corrupt_tokens(tok: torch.Tensor, share: float, vocab: int, generator=None) 
         return tok
     m = torch.rand(tok.shape, generator=generator, device=tok.device) < share
     return torch.where(m, torch.randint(0, vocab, tok.shape, generator=generator, device=tok.device), tok)
+
 
 # %% ../nbs/04c_train_tokens.ipynb #x011
 def _hint(vqvae, tok, prev, cur, codes):
@@ -384,6 +398,7 @@ def _teacher(path, tok: PatchTokenizer, vqvae) -> TokenDynamics:
     if ck.get("belongs_to") != dict(tokenizer=tok.fingerprint(), vqvae=model_hash(vqvae)):
         raise ValueError(f"teacher {path} was trained with another tokenizer or latent-action model than this run's")
     return teacher.requires_grad_(False)
+
 
 # %% ../nbs/04c_train_tokens.ipynb #x013
 def publish_tokens(
