@@ -626,6 +626,10 @@ d = {
                 'train_tokens.html#distill_loss',
                 'neural_enduro/train_tokens.py',
             ),
+            'neural_enduro.train_tokens.played_codes': (
+                'train_tokens.html#played_codes',
+                'neural_enduro/train_tokens.py',
+            ),
             'neural_enduro.train_tokens.publish_tokens': (
                 'train_tokens.html#publish_tokens',
                 'neural_enduro/train_tokens.py',

@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 from .core import atomic_replace, load_state_strict, read_checkpoint
 from .core import publish_checkpoint, refuse_overwrite
 from .data import load_index, load_shard
-from .predictors import LatentPairs, _codes_key
+from .predictors import ActionStateToLatent, LatentPairs, _codes_key, load_predictor
 from .training import TrainConfig, TrainRun, spread
 from neural_enduro.tokens import (
     PatchTokenizer,
@@ -40,6 +40,7 @@ from .vqvae import load_vqvae
 # %% auto #0
 __all__ = [
     'TokenTrainConfig',
+    'played_codes',
     'TokenPairs',
     'token_loss',
     'distill_loss',
@@ -88,6 +89,8 @@ class TokenTrainConfig(TrainConfig):
     eval_every: int = 500
     ckpt_every: int = 200
     device: str = "cpu"  # where the dynamics trains: "cpu" or "cuda" (the recordings stay in RAM)
+    predictor: str | None = None  # also condition on this action+state predictor's codes, the codes the game plays
+    predictor_frac: float = 0.5  # with `predictor`: the share of each batch whose codes are the predictor's
 
     def __post_init__(self):
         super().__post_init__()
@@ -108,6 +111,10 @@ class TokenTrainConfig(TrainConfig):
             raise ValueError(f"device must be 'cpu' or 'cuda', got {self.device!r}")
         if self.device == "cuda" and not torch.cuda.is_available():
             raise ValueError("device 'cuda' asked for, but torch sees no CUDA GPU here")
+        if not 0 <= self.predictor_frac <= 1:
+            raise ValueError(f"predictor_frac must be in [0, 1], got {self.predictor_frac}")
+        if self.predictor is not None and not Path(self.predictor).exists():
+            raise FileNotFoundError(f"no predictor checkpoint {self.predictor}")
         if self.device == "cuda" and self.hint:
             raise ValueError("the hybrid (hint) trains on the CPU only: its pixel decoder and tokenizer stay there")
 
@@ -120,11 +127,37 @@ def _pairs_key(cfg: TokenTrainConfig, vqvae, tok: PatchTokenizer, split: str) ->
     return hashlib.sha1(json.dumps(what, sort_keys=True).encode()).hexdigest()[:16]
 
 
+@torch.no_grad()
+def played_codes(lp: LatentPairs, predictor, passes: int = 2, batch: int = 256, progress=True) -> torch.Tensor:
+    """The codes the game plays at each pair of `lp`: the action+state `predictor`'s argmax (as play and `evaluate`
+    take it) from the real frames t-1 and t, the action and the previous action. At play its previous codes are its
+    own, so each pass feeds the last pass's codes back as the previous ones (the first pass, the world model's)."""
+    if not isinstance(predictor, ActionStateToLatent) or predictor.clock:
+        raise ValueError("played codes need an action+state predictor that does not read the clock")
+    if (predictor.K, predictor.grid, predictor.n_actions) != (lp.K, tuple(lp.codes.shape[1:]), lp.n_actions):
+        raise ValueError(
+            f"the predictor (K {predictor.K}, grid {predictor.grid}, {predictor.n_actions} actions) does not fit the "
+            f"world model and recordings (K {lp.K}, grid {tuple(lp.codes.shape[1:])}, {lp.n_actions} actions)"
+        )
+    has, prev, out = lp.fp.has_prev, lp.codes.long(), lp.codes.long()
+    for p in range(passes):
+        out = torch.empty_like(prev)
+        for i in tqdm(torch.arange(len(lp)).split(batch), desc=f"played codes, pass {p + 1}", disable=not progress):
+            f_prev, f_cur, action, _, _, prev_action = lp.batch(i)
+            prev_codes = torch.where(has[i][:, None, None], prev[(i - 1).clamp(min=0)], torch.tensor(lp.K))
+            out[i] = predictor(action, f_prev, f_cur, prev_codes, prev_action).argmax(1)
+        prev = out
+    return out
+
+
 class TokenPairs:
     """Token grids and latent-action codes of the `split` transitions of recordings, built from the frames once and
-    cached in the run folder (`token_pairs_<split>_<key>.npz`)."""
+    cached in the run folder (`token_pairs_<split>_<key>.npz`). With a `predictor`, also the codes the game plays
+    (`played_codes`), cached beside them under the predictor's weights' hash."""
 
-    def __init__(self, cfg: TokenTrainConfig, vqvae, tok: PatchTokenizer, split: str = "train", progress=True):
+    def __init__(
+        self, cfg: TokenTrainConfig, vqvae, tok: PatchTokenizer, split: str = "train", progress=True, predictor=None
+    ):
         path = Path(cfg.run_dir) / f"token_pairs_{split}_{_pairs_key(cfg, vqvae, tok, split)}.npz"
         if not path.exists():
             lp = LatentPairs(cfg.data_dirs, vqvae, split, cfg.max_frames, None, progress, cfg.frames_dir)
@@ -142,6 +175,17 @@ class TokenPairs:
         follows = self.starts[1:] == self.starts[:-1] + 1
         self.has_prev = torch.cat([torch.tensor([False]), follows])
         self.has_next = torch.cat([follows, torch.tensor([False])])
+        self.played = None
+        if predictor is not None:
+            key = _pairs_key(cfg, vqvae, tok, split)
+            ppath = Path(cfg.run_dir) / f"played_codes_{split}_{key}_{model_hash(predictor)}.npy"
+            if not ppath.exists():
+                lp = LatentPairs(cfg.data_dirs, vqvae, split, cfg.max_frames, None, progress, cfg.frames_dir)
+                codes = played_codes(lp, predictor, progress=progress).numpy().astype(np.int16)
+                atomic_replace(ppath, lambda tmp: np.save(tmp, codes))
+            self.played = torch.from_numpy(np.load(ppath)).long()
+            if self.played.shape != self.codes.shape:
+                raise ValueError(f"{ppath} holds {tuple(self.played.shape)} codes for {tuple(self.codes.shape)} pairs")
 
     def __len__(self):
         return len(self.starts)
@@ -153,10 +197,13 @@ class TokenPairs:
         return torch.argsort(changed, descending=True, stable=True)[: max(1, round(top * len(self)))]
 
     def batch(self, i) -> dict:
-        "Token grids t-1, t, t+1, t+2 (t+1 where unknown) and codes of the two steps for pair indices `i`."
+        """Token grids t-1, t, t+1, t+2 (t+1 where unknown) and codes of the two steps for pair indices `i` (and the
+        played codes of both, with a predictor)."""
         t = self.starts[i]
         j = torch.where(self.has_next[i], i + 1, i)
+        played = {} if self.played is None else dict(played=self.played[i], played2=self.played[j])
         return dict(
+            **played,
             prev=self.tokens[torch.where(self.has_prev[i], t - 1, t)],
             cur=self.tokens[t],
             nxt=self.tokens[t + 1],
@@ -252,6 +299,11 @@ def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None, teacher=None):
     """The loss of one batch: the real context (corrupted), then, with `own_rollout`, one step from its own sample;
     each scored against the real tokens and, with a `teacher`, against the teacher's distributions."""
     V = dyn.cfg.vocab
+    if "played" in b:  # a share of the samples reads the codes the game plays in place of the world model's
+        use = (torch.rand(len(b["cur"]), generator=g, device=b["cur"].device) < cfg.predictor_frac)[:, None, None]
+        b = dict(
+            b, codes=torch.where(use, b["played"], b["codes"]), codes2=torch.where(use, b["played2"], b["codes2"])
+        )
     prev, cur = corrupt_block(b["prev"], b["cur"], cfg.corrupt_block, g)
     prev, cur = corrupt_tokens(prev, cfg.corrupt, V, g), corrupt_tokens(cur, cfg.corrupt, V, g)
     hint = _hint(vqvae, tok, prev, cur, b["codes"]) if cfg.hint else None
@@ -268,16 +320,18 @@ def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None, teacher=None):
 
 
 @torch.no_grad()
-def validate(dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64, idx=None, prefix: str = "val") -> dict:
+def validate(
+    dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64, idx=None, prefix: str = "val", codes: str = "codes"
+) -> dict:
     """Loss and token accuracy (overall, changed cells) on `n` spread-out validation pairs (or the pairs `idx`), real
-    context; keys start with `prefix`."""
+    context, conditioned on the world model's `codes` (or the `played` ones); keys start with `prefix`."""
     idx = spread(len(val), n) if idx is None else torch.as_tensor(idx)
     dev = next(dyn.parameters()).device
     out = []
     for i in idx.split(batch):
         b = {k: v.to(dev) for k, v in val.batch(i).items()}
-        hint = _hint(vqvae, tok, b["prev"], b["cur"], b["codes"]) if dyn.cfg.hint else None
-        loss, s = token_loss(dyn(b["prev"], b["cur"], b["codes"], hint), b["nxt"], b["cur"])
+        hint = _hint(vqvae, tok, b["prev"], b["cur"], b[codes]) if dyn.cfg.hint else None
+        loss, s = token_loss(dyn(b["prev"], b["cur"], b[codes], hint), b["nxt"], b["cur"])
         out.append(dict(loss=loss.item(), **s))
     return {f"{prefix}_{k}": float(np.nanmean([o[k] for o in out])) for k in out[0]}
 
@@ -287,7 +341,9 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
     run = TrainRun(cfg, "token_dynamics")
     vqvae = load_vqvae(cfg.vqvae)
     tok = _tokenizer(cfg, progress)
-    train, val = TokenPairs(cfg, vqvae, tok, "train", progress), TokenPairs(cfg, vqvae, tok, "val", progress)
+    predictor = load_predictor(cfg.predictor).to(memory_format=torch.contiguous_format) if cfg.predictor else None
+    train = TokenPairs(cfg, vqvae, tok, "train", progress, predictor)
+    val = TokenPairs(cfg, vqvae, tok, "val", progress, predictor)
     dcfg = TokenDynamicsConfig(
         vocab=tok.K,
         grid=tok.grid,
@@ -342,10 +398,12 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
             dyn.eval()
             train_stats = {f"train_{k}": v for k, v in stats.items()}
             m = validate(dyn, vqvae, tok, val, cfg.val_pairs)
+            if val.played is not None:  # conditioned on the codes the game plays
+                m.update(validate(dyn, vqvae, tok, val, cfg.val_pairs, prefix="val_played", codes="played"))
             if val_jumps is not None:
                 m.update(validate(dyn, vqvae, tok, val, cfg.val_pairs, idx=val_jumps, prefix="val_jump"))
             metrics = run.log(train_loss=loss.item(), lr=sched.get_last_lr()[0], **train_stats, **m)
-            if run.improved(-metrics["val_loss"]):
+            if run.improved(-metrics.get("val_played_loss", metrics["val_loss"])):  # as the game will play it
                 save_dynamics(run.dir / "best.pt", dyn, tok, vqvae, run.card(metrics=metrics, data=data_card))
         run.save_last(dyn, asdict(dcfg), opt, sched)
     bar.close()
