@@ -159,8 +159,8 @@ class TokenPairs:
         self, cfg: TokenTrainConfig, vqvae, tok: PatchTokenizer, split: str = "train", progress=True, predictor=None
     ):
         path = Path(cfg.run_dir) / f"token_pairs_{split}_{_pairs_key(cfg, vqvae, tok, split)}.npz"
-        if not path.exists():
-            lp = LatentPairs(cfg.data_dirs, vqvae, split, cfg.max_frames, None, progress, cfg.frames_dir)
+        if not path.exists():  # the world model's codes are cached too (`latents_*.npz`): played codes start from them
+            lp = LatentPairs(cfg.data_dirs, vqvae, split, cfg.max_frames, cfg.run_dir, progress, cfg.frames_dir)
             frames = lp.fp.frames
             tokens = np.empty((len(frames), *tok.grid), np.int16)
             for i in tqdm(range(0, len(frames), 512), desc=f"tokenize {split}", disable=not progress):
@@ -180,7 +180,7 @@ class TokenPairs:
             key = _pairs_key(cfg, vqvae, tok, split)
             ppath = Path(cfg.run_dir) / f"played_codes_{split}_{key}_{model_hash(predictor)}.npy"
             if not ppath.exists():
-                lp = LatentPairs(cfg.data_dirs, vqvae, split, cfg.max_frames, None, progress, cfg.frames_dir)
+                lp = LatentPairs(cfg.data_dirs, vqvae, split, cfg.max_frames, cfg.run_dir, progress, cfg.frames_dir)
                 codes = played_codes(lp, predictor, progress=progress).numpy().astype(np.int16)
                 atomic_replace(ppath, lambda tmp: np.save(tmp, codes))
             self.played = torch.from_numpy(np.load(ppath)).long()
