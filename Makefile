@@ -40,17 +40,15 @@ $(STAMP): settings.ini setup.py
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-# nbdev writes the `__all__` lists up to 130 columns wide: ruff, the notebooks' formatter, rewraps the library.
-EXPORT = $(CURDIR)/$(BIN)/nbdev_export && $(CURDIR)/$(BIN)/ruff format -q neural_enduro
-export: install  ## write neural_enduro/ from nbs/ (nbdev_export, then ruff format)
-	$(EXPORT)
+export: install  ## write neural_enduro/ from nbs/ (nbdev_export)
+	$(BIN)/nbdev_export
 
 # The library must be exactly what the notebooks export: export into a scratch copy and diff.
 check-sync: install  ## check that neural_enduro/ is exactly what nbs/ exports
-	@tmp=$$(mktemp -d); cp -r settings.ini pyproject.toml nbs neural_enduro $$tmp/; \
-	 (cd $$tmp && $(EXPORT)) || exit 1; \
+	@tmp=$$(mktemp -d); cp -r settings.ini nbs neural_enduro $$tmp/; \
+	 (cd $$tmp && $(CURDIR)/$(BIN)/nbdev_export) || exit 1; \
 	 if diff -r -x __pycache__ neural_enduro $$tmp/neural_enduro; then echo "library in sync with nbs/"; rm -rf $$tmp; \
-	 else echo "ERROR: neural_enduro/ differs from what nbs/ export: run 'make export'"; rm -rf $$tmp; exit 1; fi
+	 else echo "ERROR: neural_enduro/ differs from what nbdev_export writes: run 'make export'"; rm -rf $$tmp; exit 1; fi
 
 # README.md is generated from nbs/index.ipynb (Quarto is not available here); cells tagged remove_input show only
 # their output (the results table).
@@ -385,7 +383,7 @@ clean-nbs: install  ## nbdev_clean the notebooks
 
 format: install  ## format the notebooks' code (ruff, lines <= 119) and export the library
 	$(BIN)/ruff format nbs
-	$(EXPORT)
+	$(BIN)/nbdev_export
 
 # The DQN: a long, resumable background run on one core (rerun the same command to resume from runs/dqn/last.pt),
 # then publish its best checkpoint with a fresh evaluation on unseen seeds.

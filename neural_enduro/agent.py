@@ -17,20 +17,8 @@ from .core import save_checkpoint, read_checkpoint, load_state_strict, run_card
 from .core import publish_checkpoint, refuse_overwrite
 
 # %% auto #0
-__all__ = [
-    'DQNConfig',
-    'QNetwork',
-    'ReplayBuffer',
-    'evaluate_agent',
-    'agent_path',
-    'load_agent',
-    'train_dqn',
-    'plot_learning_curve',
-    'bench_update',
-    'publish_agent',
-    'DQNPolicy',
-]
-
+__all__ = ['DQNConfig', 'QNetwork', 'ReplayBuffer', 'evaluate_agent', 'agent_path', 'load_agent', 'train_dqn',
+           'plot_learning_curve', 'bench_update', 'publish_agent', 'DQNPolicy']
 
 # %% ../nbs/09_agent.ipynb #6939e862
 @dataclass
@@ -87,7 +75,6 @@ class DQNConfig:
         "Exploration rate after `step` transitions."
         return max(self.eps_end, self.eps_start + (self.eps_end - self.eps_start) * step / self.eps_steps)
 
-
 # %% ../nbs/09_agent.ipynb #8d65fa25
 class QNetwork(nn.Module):
     "Nature-CNN Q-network: uint8 `(B, 4, 84, 84)` -> Q-values `(B, n_actions)`."
@@ -112,7 +99,6 @@ class QNetwork(nn.Module):
         h = self.conv(x.float() / 255)
         q = self.q(h)
         return self.v(h) + q - q.mean(1, keepdim=True) if self.dueling else q
-
 
 # %% ../nbs/09_agent.ipynb #cff1bcaa
 class ReplayBuffer:
@@ -172,7 +158,6 @@ class ReplayBuffer:
             next_obs=self.stacks(rows + self.n, envs),
         )
 
-
 # %% ../nbs/09_agent.ipynb #9d4e3ee6
 @torch.no_grad()
 def evaluate_agent(
@@ -218,7 +203,6 @@ def evaluate_agent(
         env.close()
     return dict(mean_return=float(ret.mean()), returns=ret.tolist(), steps=steps.tolist(), seed=seed, epsilon=epsilon)
 
-
 # %% ../nbs/09_agent.ipynb #c748f875
 def agent_path(game: str = "Enduro") -> Path:
     "Where the shipped agent of `game` lives: `checkpoints/<rom>/agent.pt`."
@@ -241,7 +225,6 @@ def load_agent(path, ck: dict | None = None) -> QNetwork:
 def _log(run: Path, **rec):
     with open(run / "metrics.jsonl", "a") as f:
         f.write(json.dumps(rec) + "\n")
-
 
 # %% ../nbs/09_agent.ipynb #6ca004a4
 def train_dqn(
@@ -406,7 +389,6 @@ def train_dqn(
     save("last.pt")
     return dict(step=step, updates=updates, minutes=round(elapsed / 60, 2), **last_eval)
 
-
 # %% ../nbs/09_agent.ipynb #ccf5347c
 def plot_learning_curve(run_dir, path=None):
     "Plot raw return vs frames and vs wall minutes from `run_dir/metrics.jsonl`; save to `path` if given."
@@ -436,7 +418,6 @@ def plot_learning_curve(run_dir, path=None):
     if path:
         fig.savefig(path, dpi=90)
     return fig
-
 
 # %% ../nbs/09_agent.ipynb #10494256
 def bench_update(batch_sizes=(32, 64, 128), n: int = 20, threads: int | None = None) -> dict:
@@ -468,7 +449,6 @@ def bench_update(batch_sizes=(32, 64, 128), n: int = 20, threads: int | None = N
             out[f"{layout}_bs{bs}_ms"] = round(1000 * statistics.median(ts), 1)
     return dict(out, threads=torch.get_num_threads())
 
-
 # %% ../nbs/09_agent.ipynb #7b8abd2b
 def publish_agent(
     run_dir, dest, which: str = "best", episodes: int = 10, seed: int = 12345, overwrite: bool = False, note: str = ""
@@ -480,7 +460,6 @@ def publish_agent(
     q = load_agent(src, ck)
     ev = evaluate_agent(q, q.cfg.game, episodes, seed)
     return publish_checkpoint(src, dest, q, ck, overwrite, note, eval=ev)
-
 
 # %% ../nbs/09_agent.ipynb #afbe14d7
 class DQNPolicy:

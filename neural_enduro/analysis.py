@@ -16,7 +16,6 @@ from .vqvae import LatentActionVQVAE, codebook_stats
 # %% auto #0
 __all__ = ['action_counts', 'code_change_maps', 'code_vectors', 'pca2', 'action_confusion']
 
-
 # %% ../nbs/10_analysis.ipynb #4d92e4ad
 def action_counts(data_dir, split: str | None = None) -> np.ndarray:
     "Counts of each action in a recording (only the `actions` arrays of its shards are read)."
@@ -30,7 +29,6 @@ def action_counts(data_dir, split: str | None = None) -> np.ndarray:
             with np.load(Path(data_dir) / "shards" / s, allow_pickle=False) as z:
                 counts += np.bincount(z["actions"], minlength=n)[:n]
     return counts
-
 
 # %% ../nbs/10_analysis.ipynb #37ec71f3
 def code_change_maps(codes: np.ndarray, actions: np.ndarray, K: int = 256, n_actions: int = 9) -> dict:
@@ -60,7 +58,6 @@ def code_change_maps(codes: np.ndarray, actions: np.ndarray, K: int = 256, n_act
         )
     return out
 
-
 # %% ../nbs/10_analysis.ipynb #4388c09d
 @torch.no_grad()
 def code_vectors(vqvae: LatentActionVQVAE) -> np.ndarray:
@@ -76,7 +73,6 @@ def pca2(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     xc = x - x.mean(0)
     u, s, vt = np.linalg.svd(xc, full_matrices=False)
     return xc @ vt[:2].T, (s[:2] ** 2) / (s**2).sum()
-
 
 # %% ../nbs/10_analysis.ipynb #a2fb6aca
 @torch.no_grad()

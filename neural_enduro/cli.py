@@ -24,10 +24,8 @@ def _emit(result: dict, as_json: bool, line: str = None):
     print(json.dumps(result) if as_json else (line or "\n".join(f"{k}: {v}" for k, v in result.items())))
     return result
 
-
 # %% auto #0
 __all__ = ['COMMANDS', 'command', 'collect', 'bench', 'demo', 'evaluate', 'diagnose', 'agent_eval', 'main']
-
 
 # %% ../nbs/99_cli.ipynb #c004
 @command
@@ -191,7 +189,6 @@ def demo(
         f"{res['record_steps_per_s']} steps/s recorded -> {gif} ({res['gif_mb']} MB, every 4th step at 15 fps)",
     )
 
-
 # %% ../nbs/99_cli.ipynb #c005
 @command
 def evaluate(
@@ -228,7 +225,6 @@ def evaluate(
         _filmstrip(st["neural"][:4], st["real"][:4], st["steps"], st["labels"][:4], path=filmstrip)
         res["filmstrip"] = filmstrip
     return _emit(res, json)
-
 
 # %% ../nbs/99_cli.ipynb #c006
 @command
@@ -275,7 +271,6 @@ def diagnose(
     print(f"report: {out}")
     return res
 
-
 # %% ../nbs/99_cli.ipynb #9e75f512
 @command
 def agent_eval(
@@ -318,7 +313,6 @@ def agent_eval(
         f"mean raw return {res['mean_return']:.1f} over {episodes} episodes "
         f"(seeds {seed}..{seed + episodes - 1}): {res['returns']}",
     )
-
 
 # %% ../nbs/99_cli.ipynb #c007
 def main(argv=None):

@@ -12,23 +12,9 @@ import neural_enduro
 from .env import resolve_game, game_name
 
 # %% auto #0
-__all__ = [
-    'REPO_ROOT',
-    'CHECKPOINTS_DIR',
-    'checkpoint_dir',
-    'atomic_replace',
-    'save_checkpoint',
-    'read_checkpoint',
-    'load_state_strict',
-    'psnr',
-    'to_u8',
-    'mean_abs_change',
-    'hardware',
-    'run_card',
-    'refuse_overwrite',
-    'publish_checkpoint',
-    'figures_table',
-]
+__all__ = ['REPO_ROOT', 'CHECKPOINTS_DIR', 'checkpoint_dir', 'atomic_replace', 'save_checkpoint', 'read_checkpoint',
+           'load_state_strict', 'psnr', 'to_u8', 'mean_abs_change', 'hardware', 'run_card', 'refuse_overwrite',
+           'publish_checkpoint', 'figures_table']
 
 # %% ../nbs/00a_core.ipynb #k005
 REPO_ROOT = Path(neural_enduro.__file__).resolve().parents[1]  # the checkout (editable install)
@@ -45,7 +31,6 @@ def checkpoint_dir(game: str, root=CHECKPOINTS_DIR) -> Path:
             f"no checkpoints for {game_name(game)} in {d} (games with checkpoints: {', '.join(have) or 'none'})"
         )
     return d
-
 
 # %% ../nbs/00a_core.ipynb #k008
 def atomic_replace(path, write) -> Path:
@@ -112,7 +97,6 @@ def load_state_strict(model: nn.Module, state_dict: dict, path="checkpoint"):
     model.load_state_dict(state_dict, strict=True)
     return model
 
-
 # %% ../nbs/00a_core.ipynb #k013
 def psnr(mse: float) -> float:
     "PSNR in dB of a mean squared error over pixels in [0, 1]."
@@ -128,7 +112,6 @@ def mean_abs_change(prev, cur) -> torch.Tensor:
     "Mean absolute change per frame from uint8 `prev` to `cur` `(N, H, W)`, pixels in [0, 1]."
     return (torch.as_tensor(cur).float() - torch.as_tensor(prev).float()).abs().flatten(1).mean(1) / 255
 
-
 # %% ../nbs/00a_core.ipynb #k016
 def hardware() -> str:
     "The machine this runs on, for checkpoint cards: CPU cores and model, and the GPU if torch sees one."
@@ -139,7 +122,6 @@ def hardware() -> str:
     if torch.cuda.is_available():
         return f"1 {torch.cuda.get_device_name(0)} GPU, {cpu}"
     return f"{cpu}, no GPU"
-
 
 # %% ../nbs/00a_core.ipynb #k019
 def run_card(step: int, elapsed: float, **entries) -> dict:
@@ -169,7 +151,6 @@ def publish_checkpoint(src, dest, model: nn.Module, ck: dict, overwrite=False, n
     )
     extra = {k: ck[k] for k in ("belongs_to",) if k in ck}
     return save_checkpoint(dest, ck["kind"], ck["config"], model, dict(full, **card), half, **extra)
-
 
 # %% ../nbs/00a_core.ipynb #k022
 def figures_table(path) -> str:

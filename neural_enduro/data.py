@@ -16,34 +16,14 @@ from tqdm.auto import tqdm
 from .env import make_env, action_names, check_actions, resolve_game, game_name, replay, FRAME_SHAPE
 
 # %% auto #0
-__all__ = [
-    'FORMAT_VERSION',
-    'SHARD_KEYS',
-    'START_FRAMES_DIR',
-    'PHASE_STEPS',
-    'RandomPolicy',
-    'DriverPolicy',
-    'get_policy',
-    'save_shard',
-    'load_shard',
-    'assign_splits',
-    'record',
-    'load_index',
-    'load_episode',
-    'TransitionDataset',
-    'save_gif',
-    'bench_collect',
-    'make_start_frames',
-    'start_step',
-    'emulator_at',
-    'start_frames',
-]
+__all__ = ['FORMAT_VERSION', 'SHARD_KEYS', 'START_FRAMES_DIR', 'PHASE_STEPS', 'RandomPolicy', 'DriverPolicy', 'get_policy',
+           'save_shard', 'load_shard', 'assign_splits', 'record', 'load_index', 'load_episode', 'TransitionDataset',
+           'save_gif', 'bench_collect', 'make_start_frames', 'start_step', 'emulator_at', 'start_frames']
 
 # %% ../nbs/01_data.ipynb #c005
 from .core import REPO_ROOT, atomic_replace
 
 FORMAT_VERSION = 1
-
 
 # %% ../nbs/01_data.ipynb #c007
 class RandomPolicy:
@@ -67,7 +47,6 @@ class RandomPolicy:
             new = np.where(keep, self.last, new)
         self.last = new
         return new
-
 
 # %% ../nbs/01_data.ipynb #c009
 def _runs(mask):
@@ -138,7 +117,6 @@ class DriverPolicy:
             )
         return acts
 
-
 # %% ../nbs/01_data.ipynb #c010
 def get_policy(policy, game: str = "Enduro", seed: int = 0):
     """A policy from a name (`random`, `held`: a new random press with probability 1/8 a step, `driver`, `dqn`) or a
@@ -163,7 +141,6 @@ def get_policy(policy, game: str = "Enduro", seed: int = 0):
             )
         return DQNPolicy(ck, epsilon=0.05, seed=seed)
     raise ValueError(f"unknown policy {policy!r}; choose 'random', 'held', 'driver', 'dqn' or pass a callable")
-
 
 # %% ../nbs/01_data.ipynb #c012
 SHARD_KEYS = ("frames", "actions", "rewards", "terminated", "truncated")
@@ -198,7 +175,6 @@ def load_shard(path) -> dict:
         raise ValueError(f"malformed shard {path}: frames {f.shape} {f.dtype}, {n} actions")
     return d
 
-
 # %% ../nbs/01_data.ipynb #c014
 def assign_splits(n: int, val: float = 0.1, test: float = 0.1) -> list[str]:
     "Deterministic train/val/test labels for `n` episodes; at least one val and one test episode once n >= 3."
@@ -212,7 +188,6 @@ def assign_splits(n: int, val: float = 0.1, test: float = 0.1) -> list[str]:
     for j, i in enumerate(held):
         labels[i] = "val" if j % 2 == 0 and nv > 0 or nt == 0 else "test"
     return labels
-
 
 # %% ../nbs/01_data.ipynb #c017
 def _prepare_out_dir(out: Path, overwrite: bool):
@@ -239,7 +214,6 @@ def _write_index(out: Path, meta: dict, episodes: list, val: float, test: float)
     atomic_replace(
         out / "index.json", lambda tmp: tmp.write_text(json.dumps({**meta, "episodes": episodes}, indent=1))
     )
-
 
 # %% ../nbs/01_data.ipynb #c018
 def record(
@@ -410,7 +384,6 @@ def record(
         mean_return=round(float(np.mean([e["ret"] for e in done_eps])), 2) if done_eps else None,
     )
 
-
 # %% ../nbs/01_data.ipynb #c022
 def load_index(data_dir) -> dict:
     "The index of a recording directory, with a clear error when there is none."
@@ -436,7 +409,6 @@ def load_episode(data_dir, episode: int) -> dict:
     out = {k: np.concatenate([p[k] for p in parts]) for k in SHARD_KEYS[1:]}
     out["frames"] = np.concatenate([parts[0]["frames"][:1]] + [p["frames"][1:] for p in parts])
     return dict(out, seed=eps[episode]["seed"], game=idx["game"])
-
 
 # %% ../nbs/01_data.ipynb #c027
 import torch
@@ -506,7 +478,6 @@ class TransitionDataset(Dataset):
         ctx = np.stack([self.frame(e, max(t - j, 0)) for j in range(self.context - 1, -1, -1)])
         return torch.from_numpy(ctx), action, torch.from_numpy(self.frame(e, t + 1).copy())
 
-
 # %% ../nbs/01_data.ipynb #c030
 def save_gif(frames, path, fps: float = 15, every: int = 1, scale: int = 1):
     "Write uint8 frames (T, H, W) to an animated GIF (every `every`-th frame, `scale`x nearest-neighbour)."
@@ -519,7 +490,6 @@ def save_gif(frames, path, fps: float = 15, every: int = 1, scale: int = 1):
     path.parent.mkdir(parents=True, exist_ok=True)
     iio.imwrite(path, f, duration=1000 / fps * every, loop=0, extension=".gif")
     return path
-
 
 # %% ../nbs/01_data.ipynb #c032
 def bench_collect(steps: int = 20_000, num_envs: int = 2, game: str = "Enduro", policy: str = "random") -> dict:
@@ -546,7 +516,6 @@ def bench_collect(steps: int = 20_000, num_envs: int = 2, game: str = "Enduro", 
         mb_per_100k_frames=s["mb_per_100k_frames"],
         policy=policy,
     )
-
 
 # %% ../nbs/01_data.ipynb #c035
 START_FRAMES_DIR = REPO_ROOT / "data" / "start_frames"

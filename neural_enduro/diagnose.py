@@ -18,7 +18,6 @@ from .simulator import collapsed, COLLAPSE_THRESHOLD
 # %% auto #0
 __all__ = ['SETUPS', 'instrumented_rollout', 'summary', 'load_setup', 'diagnose', 'real_rollouts', 'true_codes']
 
-
 # %% ../nbs/08_diagnose.ipynb #c005
 def _kl(p_counts, q_counts, eps=1e-6) -> float:
     "KL(p || q) in nats between two count vectors (q smoothed so unseen codes cost, not crash)."
@@ -122,7 +121,6 @@ def summary(r: dict) -> dict:
         if k not in ("stats", "collapsed", "code_counts", "frames")
     }
 
-
 # %% ../nbs/08_diagnose.ipynb #c009
 SETUPS = {
     "seed": dict(vqvae="vqvae_seed.pt", predictor="predictor_action_seed.pt", feedback="raw", temperature=0.01),
@@ -173,7 +171,6 @@ def diagnose(
             mean_per_step=r["stats"]["mean"].mean(1).round(4).tolist(),
         )
     return out
-
 
 # %% ../nbs/08_diagnose.ipynb #c013
 def real_rollouts(actions: np.ndarray, names=None) -> tuple[np.ndarray, list]:

@@ -14,29 +14,14 @@ from ale_py.roms import get_all_rom_ids
 gym.register_envs(ale_py)
 
 # %% auto #0
-__all__ = [
-    'FRAME_SHAPE',
-    'AGENT_SHAPE',
-    'ENV_KWARGS',
-    'resolve_game',
-    'game_name',
-    'gym_id',
-    'make_env',
-    'action_names',
-    'check_actions',
-    'replay',
-    'opening_steps',
-    'reset_to_play',
-    'make_agent_env',
-    'PreviousFrame',
-    'agent_frame',
-]
+__all__ = ['FRAME_SHAPE', 'AGENT_SHAPE', 'ENV_KWARGS', 'resolve_game', 'game_name', 'gym_id', 'make_env', 'action_names',
+           'check_actions', 'replay', 'opening_steps', 'reset_to_play', 'make_agent_env', 'PreviousFrame',
+           'agent_frame']
 
 # %% ../nbs/00_env.ipynb #c004
 FRAME_SHAPE = (210, 160)  # (height, width) of the world model's frames
 AGENT_SHAPE = (84, 84)  # the DQN's frames
 ENV_KWARGS = dict(frameskip=4, repeat_action_probability=0.0, full_action_space=False)
-
 
 # %% ../nbs/00_env.ipynb #c006
 def _norm(name: str) -> str:
@@ -72,7 +57,6 @@ def game_name(game: str) -> str:
 def gym_id(game: str) -> str:
     "The Gymnasium id with the project's version, e.g. `ALE/Enduro-v5`."
     return f"ALE/{game_name(game)}-v5"
-
 
 # %% ../nbs/00_env.ipynb #c010
 def make_env(
@@ -123,7 +107,6 @@ def check_actions(game: str, actions) -> np.ndarray:
         raise ValueError(f"invalid action(s) {bad.tolist()} for {game_name(game)}; valid actions: {valid}")
     return a.astype(np.int64)
 
-
 # %% ../nbs/00_env.ipynb #c013
 def replay(game: str, seed: int, actions) -> dict:
     """Regenerate an episode: `frames` (T+1, 210, 160) uint8, `rewards` (T,), `terminated` (T,).
@@ -145,7 +128,6 @@ def replay(game: str, seed: int, actions) -> dict:
         return dict(frames=frames, rewards=rewards, terminated=term)
     finally:
         env.close()
-
 
 # %% ../nbs/00_env.ipynb #c016c
 def opening_steps(env: gym.Env, seed: int | None = None, max_steps: int = 100) -> int:
@@ -174,7 +156,6 @@ def reset_to_play(env: gym.Env, seed: int | None = None, max_steps: int = 100):
         obs, *_ = env.step(0)
     return obs, info
 
-
 # %% ../nbs/00_env.ipynb #c018
 def make_agent_env(game: str = "Enduro", num_envs: int = 8, **kwargs):
     "`AtariVectorEnv` for the DQN: `num_envs` envs of 84x84x4 uint8 stacks, raw (unclipped) rewards."
@@ -193,7 +174,6 @@ def make_agent_env(game: str = "Enduro", num_envs: int = 8, **kwargs):
         episodic_life=False,
     )
     return AtariVectorEnv(game=resolve_game(game), num_envs=num_envs, **{**opts, **kwargs})
-
 
 # %% ../nbs/00_env.ipynb #c021
 class PreviousFrame(gym.Wrapper):

@@ -22,28 +22,9 @@ from .simulator import NeuralEnduro, neural_rollout, collapsed
 from .realism import nearest_psnr, edge_count, mean_abs_change, c2st
 
 # %% auto #0
-__all__ = [
-    'REALISM_HORIZONS',
-    'STRIP_STEPS',
-    'C2ST_EVERY',
-    'RESULT_ROWS',
-    'load_spec',
-    'load_spec_dict',
-    'make_spec',
-    'check_held_out',
-    'play_starts',
-    'over_draws',
-    'controllability',
-    'evaluate',
-    'loop_starts',
-    'closed_loop',
-    'oracle_loop',
-    'realism',
-    'strip',
-    'steering',
-    'results_table',
-    'controllability_ceiling',
-]
+__all__ = ['REALISM_HORIZONS', 'STRIP_STEPS', 'C2ST_EVERY', 'RESULT_ROWS', 'load_spec', 'load_spec_dict', 'make_spec',
+           'check_held_out', 'play_starts', 'over_draws', 'controllability', 'evaluate', 'loop_starts', 'closed_loop',
+           'oracle_loop', 'realism', 'strip', 'steering', 'results_table', 'controllability_ceiling']
 
 # %% ../nbs/07_evaluate.ipynb #c004
 REALISM_HORIZONS = (15, 100, 300, 1000)  # closed-loop steps at which realism is read
@@ -128,7 +109,6 @@ def check_held_out(spec: dict, episodes_dir=None, path="spec"):
                 f"spec {path}: episode {i} ({ep['source']}, seed {ep['seed']}) is a training episode of "
                 f"{root / m[1]}: evaluate on its val or test episodes (make_spec)"
             )
-
 
 # %% ../nbs/07_evaluate.ipynb #c005
 @torch.no_grad()
@@ -387,7 +367,6 @@ def evaluate(
     out["eval_seconds"] = round(time.time() - t0, 1)
     return out
 
-
 # %% ../nbs/07_evaluate.ipynb #r002
 STRIP_STEPS = (1, 30, 100, 300, 1000)  # the filmstrip's steps
 C2ST_EVERY = 10  # the classifier sees every 10th closed-loop step from step 100 on
@@ -552,7 +531,6 @@ def strip(episodes, loop: dict, steps) -> dict:
     labels = [f"ep {e}, t={s}" for e, s, h in zip(loop["ep"].tolist(), loop["s"].tolist(), has.tolist()) if h]
     return dict(neural=neural, real=real, steps=list(steps), labels=labels)
 
-
 # %% ../nbs/07_evaluate.ipynb #s002
 def _late_motion(frames, last: int = 5) -> torch.Tensor:
     "Per rollout, the mean absolute frame-to-frame change over its `last` steps: uint8 `(N, T, H, W)` -> `(N,)`."
@@ -696,7 +674,6 @@ def steering(
         out["_draws"] = {names[b]: torch.stack([r[b][:, -1] for r in rollouts]) for b in acts_used}
     return out
 
-
 # %% ../nbs/07_evaluate.ipynb #v002
 RESULT_ROWS = (  # (label, path into an `evaluate` JSON, target)
     ("nearest-frame gap @300 / @1000 (dB)", ("realism_nn_gap_db", ("300", "1000")), ">= -1.0"),
@@ -732,7 +709,6 @@ def results_table(results: dict, horizons=("300", "1000")) -> str:
             label, sub = label.replace("@300 / @1000", at), horizons
         rows.append(f"| {label} | " + " | ".join(_figure(r, key, sub) for r in results.values()) + f" | {target} |")
     return "\n".join(rows)
-
 
 # %% ../nbs/07_evaluate.ipynb #cw002
 @torch.no_grad()

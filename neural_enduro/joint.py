@@ -27,7 +27,6 @@ from .predictors import ActionStateToLatent, load_predictor, _cfg
 # %% auto #0
 __all__ = ['soft_code_logprobs', 'joint_batch', 'evaluate_joint', 'JointTrainConfig', 'train_joint', 'publish_joint']
 
-
 # %% ../nbs/04b_joint.ipynb #j006
 def soft_code_logprobs(vq: FiniteScalarQuantizer, z: torch.Tensor, temp: float = 0.5) -> torch.Tensor:
     """Log-probabilities `(B, K, h, w)` of each of the FSQ's `K` codes for the encoder output `z` `(B, D, h, w)`: per
@@ -45,7 +44,6 @@ def soft_code_logprobs(vq: FiniteScalarQuantizer, z: torch.Tensor, temp: float =
         ld = F.log_softmax(-((zb[:, d, None] - lv[None, :, None, None]) ** 2) / temp, 1)  # (B, L_d, h, w)
         out = out + ld[:, digits[:, d]]
     return out
-
 
 # %% ../nbs/04b_joint.ipynb #j010
 def joint_batch(fp: FramePairs, i: torch.Tensor, n_actions: int):
@@ -100,7 +98,6 @@ def evaluate_joint(
         token_acc=hit / (len(idx) * vqvae.cfg.n_codes),
         **codebook_stats(np.concatenate(codes), vqvae.cfg.codebook_size),
     )
-
 
 # %% ../nbs/04b_joint.ipynb #j012
 def _batches(fp, n_actions, batch_size, rng, pin: bool, depth: int = 3):
@@ -220,7 +217,6 @@ def train_joint(cfg: JointTrainConfig, progress: bool = True) -> dict:
         run.save_last(vqvae, asdict(vqvae.cfg), opt, sched, predictor=net)
     bar.close()
     return dict(metrics, best_pred_psnr=run.best, run_dir=str(run.dir))
-
 
 # %% ../nbs/04b_joint.ipynb #j014
 def publish_joint(run_dir, dest_dir, overwrite: bool = False, note: str = "", half: bool = False) -> dict:

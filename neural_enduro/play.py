@@ -16,7 +16,6 @@ from .core import CHECKPOINTS_DIR
 # %% auto #0
 __all__ = ['keys_to_action', 'png_bytes', 'PlayNeuralEnduro', 'playable_games', 'play']
 
-
 # %% ../nbs/06_play.ipynb #c005
 def keys_to_action(held: set, names=None) -> int:
     """Action id in `names` (default: Enduro's) for a set of held keys (`ArrowUp`, `ArrowDown`, `ArrowLeft`,
@@ -43,7 +42,6 @@ def png_bytes(frame: np.ndarray) -> bytes:
     import imageio.v3 as iio
 
     return iio.imwrite("<bytes>", frame, extension=".png")
-
 
 # %% ../nbs/06_play.ipynb #c007
 _CSS = """<style>
@@ -263,7 +261,6 @@ class PlayNeuralEnduro:
 
         display(self.ui)
         return self
-
 
 # %% ../nbs/06_play.ipynb #36fbc77e
 def playable_games(root=CHECKPOINTS_DIR) -> list[str]:

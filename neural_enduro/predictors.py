@@ -23,37 +23,11 @@ from .vqvae import free_run
 from .tokens import load_token_world_model
 
 # %% auto #0
-__all__ = [
-    'PREDICTORS',
-    'encode_pairs',
-    'LatentPairs',
-    'record_branches',
-    'BranchPairs',
-    'action_lag',
-    'record_holds',
-    'HoldPairs',
-    'hold_contrast',
-    'play_holds',
-    'ActionToLatentMLP',
-    'ActionStateToLatent',
-    'sample_codes',
-    'guided_log_probs',
-    'tick',
-    'neural_step',
-    'load_predictor',
-    'pair_clock',
-    'evaluate_predictor',
-    'rollout_psnr',
-    'outcome_loss',
-    'own_context',
-    'own_hold_context',
-    'validation_outcome',
-    'PredictorTrainConfig',
-    'largest_changes',
-    'train_predictor',
-    'publish_predictor',
-]
-
+__all__ = ['PREDICTORS', 'encode_pairs', 'LatentPairs', 'record_branches', 'BranchPairs', 'action_lag', 'record_holds',
+           'HoldPairs', 'hold_contrast', 'play_holds', 'ActionToLatentMLP', 'ActionStateToLatent', 'sample_codes',
+           'guided_log_probs', 'tick', 'neural_step', 'load_predictor', 'pair_clock', 'evaluate_predictor',
+           'rollout_psnr', 'outcome_loss', 'own_context', 'own_hold_context', 'validation_outcome',
+           'PredictorTrainConfig', 'largest_changes', 'train_predictor', 'publish_predictor']
 
 # %% ../nbs/04_predictors.ipynb #c006
 @torch.no_grad()
@@ -133,7 +107,6 @@ class LatentPairs:
     def next_frames(self, i):
         "The real frames t+1 of pairs `i`."
         return self.fp.batch(i)[1]
-
 
 # %% ../nbs/04_predictors.ipynb #b002
 def _open_pairs(obj, path, vqvae: LatentActionVQVAE, maker: str, keys):
@@ -327,7 +300,6 @@ def action_lag(game: str = "Enduro", seed: int = 0, actions=None, steps: int = 4
         pattern_t2="".join("1" if x else "0" for x in h[:, 1]),
     )
 
-
 # %% ../nbs/04_predictors.ipynb #h002
 @torch.no_grad()
 def record_holds(
@@ -502,7 +474,6 @@ def hold_contrast(model, hp: HoldPairs, a: int, b: int) -> list[dict]:
         )
     return out
 
-
 # %% ../nbs/04_predictors.ipynb #h004
 @torch.no_grad()
 def play_holds(src, predictor, world_model, out, batch: int = 64, progress: bool = True) -> Path:
@@ -536,7 +507,6 @@ def play_holds(src, predictor, world_model, out, batch: int = 64, progress: bool
     meta = {k: z[k] for k in ("key", "action_names", "every", "hold", "split", "dirs")}
     arrays = dict(frames=table, i_prev=i_prev, i_cur=i_cur, action=z["action"], act_prev=z["act_prev"])
     return atomic_replace(out, lambda tmp: np.savez(tmp, **meta, **arrays, pcodes=pcodes, codes=z["codes"]))
-
 
 # %% ../nbs/04_predictors.ipynb #c008
 class ActionToLatentMLP(nn.Module):
@@ -631,7 +601,6 @@ class ActionStateToLatent(nn.Module):
 
 PREDICTORS = {"action": ActionToLatentMLP, "state": ActionStateToLatent}
 
-
 # %% ../nbs/04_predictors.ipynb #c011
 def sample_codes(logits: torch.Tensor, temperature: float = 0.0, generator=None) -> torch.Tensor:
     "Codes `(B, 7, 5)` from logits `(B, K, 7, 5)`: argmax at T=0, else independent samples from softmax(logits/T)."
@@ -684,7 +653,6 @@ def neural_step(
     codes = sample_codes(predict(actions, f_prev, f_cur, prev_codes, *state), temperature, generator)
     return to_u8(decode(f_cur, codes, f_prev)), codes
 
-
 # %% ../nbs/04_predictors.ipynb #c014
 def load_predictor(path) -> nn.Module:
     "A predictor from a checkpoint, loaded strictly and safely, in eval mode, channels-last (see `load_vqvae`)."
@@ -711,7 +679,6 @@ def _cfg(model) -> dict:
         **({} if kind == "action" else dict(prev_action=model.prev_action)),
         **(dict(clock=True, clock_steps=model.clock_steps) if getattr(model, "clock", False) else {}),
     )
-
 
 # %% ../nbs/04_predictors.ipynb #c016
 def pair_clock(lp, i) -> torch.Tensor:
@@ -780,7 +747,6 @@ def rollout_psnr(model, vqvae, lp: LatentPairs, idx, horizon: int = 15, batch: i
         n += cur.numel()
     return psnr(se / n)
 
-
 # %% ../nbs/04_predictors.ipynb #o002
 def outcome_loss(
     renderer,
@@ -848,7 +814,6 @@ def validation_outcome(predictor, renderer, pairs, idx, batch: int = 64) -> floa
         out.append(outcome_loss(renderer, predictor(a, fp, fc, pc, pa), fp, fc, f_next).item())
     predictor.train(was)
     return float(np.mean(out))
-
 
 # %% ../nbs/04_predictors.ipynb #c018
 @dataclass

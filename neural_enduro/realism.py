@@ -14,7 +14,6 @@ from .core import mean_abs_change  # the motion figure's per-frame change (share
 # %% auto #0
 __all__ = ['EDGE_THRESHOLD', 'downsample2', 'nearest_psnr', 'edge_count', 'FrameClassifier', 'c2st', 'filmstrip']
 
-
 # %% ../nbs/05a_realism.ipynb #r008
 def downsample2(frames) -> torch.Tensor:
     "uint8 frames `(N, H, W)` -> float frames in [0, 1] at half resolution (2x2 means), `(N, H/2, W/2)`."
@@ -44,7 +43,6 @@ def nearest_psnr(queries, bank, query_groups=None, bank_groups=None, chunk: int 
         out.append(10 * torch.log10(1 / mse))
     return torch.cat(out).float()
 
-
 # %% ../nbs/05a_realism.ipynb #r013
 EDGE_THRESHOLD = 0.1  # gradient magnitude, pixels in [0, 1]: road lines, cars and digits stand out; gray blur does not
 
@@ -55,7 +53,6 @@ def edge_count(frames, threshold: float = EDGE_THRESHOLD) -> torch.Tensor:
     gx = x[:, :-1, 1:] - x[:, :-1, :-1]
     gy = x[:, 1:, :-1] - x[:, :-1, :-1]
     return ((gx * gx + gy * gy).sqrt() > threshold).flatten(1).sum(1)
-
 
 # %% ../nbs/05a_realism.ipynb #r016
 class FrameClassifier(nn.Module):
@@ -103,7 +100,6 @@ def c2st(neural, real, held_out, steps: int = 400, batch: int = 64, lr: float = 
         pred = torch.cat([model(xte[i : i + 256]) for i in range(0, len(xte), 256)]) > 0
     acc = (pred.float() == yte).float().mean().item()
     return dict(c2st_acc=round(acc, 3), c2st_train_frames=len(xtr), c2st_test_frames=len(xte))
-
 
 # %% ../nbs/05a_realism.ipynb #r021
 def filmstrip(neural, real, steps, labels=None, path=None, width: float = 1.3):

@@ -18,15 +18,8 @@ from .predictors import ActionToLatentMLP, ActionStateToLatent, load_predictor, 
 from .realism import edge_count, mean_abs_change, filmstrip
 
 # %% auto #0
-__all__ = [
-    'COLLAPSE_THRESHOLD',
-    'collapsed',
-    'neural_rollout',
-    'NeuralEnduro',
-    'save_video',
-    'drive_side_by_side',
-    'side_by_side',
-]
+__all__ = ['COLLAPSE_THRESHOLD', 'collapsed', 'neural_rollout', 'NeuralEnduro', 'save_video', 'drive_side_by_side',
+           'side_by_side']
 
 # %% ../nbs/05_simulator.ipynb #c005
 COLLAPSE_THRESHOLD = 0.05  # a frame whose pixel std or mean (pixels in [0, 1]) is below this is black or blank
@@ -72,7 +65,6 @@ def neural_rollout(
         clk = None if clk is None else tick(clk)
         out.append(nxt)
     return torch.stack(out, 1)
-
 
 # %% ../nbs/05_simulator.ipynb #c006
 class NeuralEnduro:
@@ -207,7 +199,6 @@ class NeuralEnduro:
             threads=torch.get_num_threads(),
         )
 
-
 # %% ../nbs/05_simulator.ipynb #c007
 def save_video(frames, path, fps: float = 15, scale: int = 2):
     "Write frames `(T, H, W)` (or a list of side-by-side panels) to `.gif` or `.mp4` (imageio)."
@@ -222,7 +213,6 @@ def save_video(frames, path, fps: float = 15, scale: int = 2):
     path.parent.mkdir(parents=True, exist_ok=True)
     iio.imwrite(path, f, fps=fps, extension=path.suffix)
     return path
-
 
 # %% ../nbs/05_simulator.ipynb #c011
 def drive_side_by_side(sim: NeuralEnduro, steps: int = 300, start: str = "start", seed: int = 0, policy=None) -> dict:

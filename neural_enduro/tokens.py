@@ -18,25 +18,9 @@ from .core import load_state_strict, read_checkpoint, save_checkpoint, to_u8
 from .vqvae import LatentActionVQVAE, load_vqvae
 
 # %% auto #0
-__all__ = [
-    'RENDERERS',
-    'PatchTokenizer',
-    'fit_tokenizer',
-    'fit_refinements',
-    'TokenDynamicsConfig',
-    'TokenDynamics',
-    'sample_tokens',
-    'native_bf16',
-    'TokenWorldModel',
-    'model_hash',
-    'save_tokenizer',
-    'load_tokenizer',
-    'save_dynamics',
-    'load_dynamics',
-    'load_token_world_model',
-    'load_world_model',
-]
-
+__all__ = ['RENDERERS', 'PatchTokenizer', 'fit_tokenizer', 'fit_refinements', 'TokenDynamicsConfig', 'TokenDynamics',
+           'sample_tokens', 'native_bf16', 'TokenWorldModel', 'model_hash', 'save_tokenizer', 'load_tokenizer',
+           'save_dynamics', 'load_dynamics', 'load_token_world_model', 'load_world_model']
 
 # %% ../nbs/02b_tokens.ipynb #t006
 class PatchTokenizer(nn.Module):
@@ -129,7 +113,6 @@ class PatchTokenizer(nn.Module):
         x = x.reshape(len(t), gh, gw, p, p).permute(0, 1, 3, 2, 4)
         return x.reshape(len(t), gh * p, gw * p)[:, : self.frame_shape[0], : self.frame_shape[1]]
 
-
 # %% ../nbs/02b_tokens.ipynb #t007
 def _distinct_patches(tok: PatchTokenizer, frames, n_frames: int, g: torch.Generator):
     "The distinct patches of `n_frames` frames drawn from uint8 `frames` with `g`, as uint8, and their counts."
@@ -194,7 +177,6 @@ def fit_refinements(tok: PatchTokenizer, frames, S: int = 4, n_frames: int = 400
     out.refinements.copy_(tok.patches[:, None].expand(-1, S, -1))
     out.refinements[near[keep], rank[keep]] = x[order[keep]]
     return out
-
 
 # %% ../nbs/02b_tokens.ipynb #t011
 @dataclass
@@ -277,7 +259,6 @@ class TokenDynamics(nn.Module):
         y1 = self.up1(torch.cat([F.interpolate(x2, size=x1.shape[-2:]), x1], 1))
         y0 = self.up0(torch.cat([F.interpolate(y1, size=x0.shape[-2:]), x0], 1))
         return self.out(y0)
-
 
 # %% ../nbs/02b_tokens.ipynb #t014
 def sample_tokens(logits: torch.Tensor, temperature: float = 0.0, generator=None, min_p: float = 0.0) -> torch.Tensor:
@@ -420,7 +401,6 @@ class TokenWorldModel(nn.Module):
         return frames.float() / 255
 
     decode_idx_raw = decode
-
 
 # %% ../nbs/02b_tokens.ipynb #t016
 def model_hash(model: nn.Module) -> str:

@@ -38,20 +38,8 @@ from neural_enduro.tokens import (
 from .vqvae import load_vqvae
 
 # %% auto #0
-__all__ = [
-    'TokenTrainConfig',
-    'played_codes',
-    'TokenPairs',
-    'token_loss',
-    'distill_loss',
-    'corrupt_block',
-    'corrupt_tokens',
-    'validate',
-    'train_tokens',
-    'publish_tokens',
-    'refine_tokens',
-]
-
+__all__ = ['TokenTrainConfig', 'played_codes', 'TokenPairs', 'token_loss', 'distill_loss', 'corrupt_block', 'corrupt_tokens',
+           'validate', 'train_tokens', 'publish_tokens', 'refine_tokens']
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -118,7 +106,6 @@ class TokenTrainConfig(TrainConfig):
         if self.device == "cuda" and self.hint:
             raise ValueError("the hybrid (hint) trains on the CPU only: its pixel decoder and tokenizer stay there")
 
-
 # %% ../nbs/04c_train_tokens.ipynb #x007
 def _pairs_key(cfg: TokenTrainConfig, vqvae, tok: PatchTokenizer, split: str) -> str:
     "What a split's token pairs depend on: the recordings' indexes, the split, the cap, tokenizer and encoder."
@@ -139,7 +126,7 @@ def played_codes(lp: LatentPairs, predictor, passes: int = 2, batch: int = 256, 
             f"the predictor (K {predictor.K}, grid {predictor.grid}, {predictor.n_actions} actions) does not fit the "
             f"world model and recordings (K {lp.K}, grid {tuple(lp.codes.shape[1:])}, {lp.n_actions} actions)"
         )
-    has, prev, out = lp.fp.has_prev, lp.codes.long(), lp.codes.long()
+    has, prev = lp.fp.has_prev, lp.codes.long()
     for p in range(passes):
         out = torch.empty_like(prev)
         for i in tqdm(torch.arange(len(lp)).split(batch), desc=f"played codes, pass {p + 1}", disable=not progress):
@@ -147,7 +134,7 @@ def played_codes(lp: LatentPairs, predictor, passes: int = 2, batch: int = 256, 
             prev_codes = torch.where(has[i][:, None, None], prev[(i - 1).clamp(min=0)], torch.tensor(lp.K))
             out[i] = predictor(action, f_prev, f_cur, prev_codes, prev_action).argmax(1)
         prev = out
-    return out
+    return prev
 
 
 class TokenPairs:
@@ -158,7 +145,8 @@ class TokenPairs:
     def __init__(
         self, cfg: TokenTrainConfig, vqvae, tok: PatchTokenizer, split: str = "train", progress=True, predictor=None
     ):
-        path = Path(cfg.run_dir) / f"token_pairs_{split}_{_pairs_key(cfg, vqvae, tok, split)}.npz"
+        key = _pairs_key(cfg, vqvae, tok, split)
+        path = Path(cfg.run_dir) / f"token_pairs_{split}_{key}.npz"
         if not path.exists():  # the world model's codes are cached too (`latents_*.npz`): played codes start from them
             lp = LatentPairs(cfg.data_dirs, vqvae, split, cfg.max_frames, cfg.run_dir, progress, cfg.frames_dir)
             frames = lp.fp.frames
@@ -177,7 +165,6 @@ class TokenPairs:
         self.has_next = torch.cat([follows, torch.tensor([False])])
         self.played = None
         if predictor is not None:
-            key = _pairs_key(cfg, vqvae, tok, split)
             ppath = Path(cfg.run_dir) / f"played_codes_{split}_{key}_{model_hash(predictor)}.npy"
             if not ppath.exists():
                 lp = LatentPairs(cfg.data_dirs, vqvae, split, cfg.max_frames, cfg.run_dir, progress, cfg.frames_dir)
@@ -212,7 +199,6 @@ class TokenPairs:
             codes2=self.codes[j],
             has_next=self.has_next[i],
         )
-
 
 # %% ../nbs/04c_train_tokens.ipynb #x009
 def _cell_weights(target, cur, changed_weight: float, mask=None) -> torch.Tensor:
@@ -273,7 +259,6 @@ def corrupt_tokens(tok: torch.Tensor, share: float, vocab: int, generator=None) 
         return tok
     m = torch.rand(tok.shape, generator=generator, device=tok.device) < share
     return torch.where(m, torch.randint(0, vocab, tok.shape, generator=generator, device=tok.device), tok)
-
 
 # %% ../nbs/04c_train_tokens.ipynb #x011
 def _hint(vqvae, tok, prev, cur, codes):
@@ -341,7 +326,7 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
     run = TrainRun(cfg, "token_dynamics")
     vqvae = load_vqvae(cfg.vqvae)
     tok = _tokenizer(cfg, progress)
-    predictor = load_predictor(cfg.predictor).to(memory_format=torch.contiguous_format) if cfg.predictor else None
+    predictor = load_predictor(cfg.predictor) if cfg.predictor else None
     train = TokenPairs(cfg, vqvae, tok, "train", progress, predictor)
     val = TokenPairs(cfg, vqvae, tok, "val", progress, predictor)
     dcfg = TokenDynamicsConfig(
@@ -456,7 +441,6 @@ def _teacher(path, tok: PatchTokenizer, vqvae) -> TokenDynamics:
     if ck.get("belongs_to") != dict(tokenizer=tok.fingerprint(), vqvae=model_hash(vqvae)):
         raise ValueError(f"teacher {path} was trained with another tokenizer or latent-action model than this run's")
     return teacher.requires_grad_(False)
-
 
 # %% ../nbs/04c_train_tokens.ipynb #x013
 def publish_tokens(

@@ -19,7 +19,6 @@ from .core import load_state_strict, read_checkpoint, run_card, save_checkpoint
 # %% auto #0
 __all__ = ['TrainConfig', 'spread', 'warmup_cosine', 'TrainRun']
 
-
 # %% ../nbs/02c_training.ipynb #t006
 @dataclass
 class TrainConfig:
@@ -78,7 +77,6 @@ def spread(n: int, k: int) -> torch.Tensor:
     "`min(k, n)` indices spread evenly over `range(n)` (the same validation pairs at every step and in every run)."
     return torch.from_numpy(np.linspace(0, n - 1, min(k, n)).round().astype(np.int64))
 
-
 # %% ../nbs/02c_training.ipynb #t009
 def warmup_cosine(opt, steps: int, warmup: int, floor: float = 0.1, progress=None):
     """`LambdaLR` on `opt`: the factor `min(1, (s + 1) / warmup) * (floor + (1 - floor) * (1 + cos(pi * p)) / 2)` at
@@ -89,7 +87,6 @@ def warmup_cosine(opt, steps: int, warmup: int, floor: float = 0.1, progress=Non
         return min(1.0, (s + 1) / warmup) * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * p)))
 
     return torch.optim.lr_scheduler.LambdaLR(opt, factor)
-
 
 # %% ../nbs/02c_training.ipynb #t012
 class TrainRun:

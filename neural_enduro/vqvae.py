@@ -14,28 +14,9 @@ import torch.nn.functional as F
 from .core import read_checkpoint, load_state_strict, psnr, to_u8
 
 # %% auto #0
-__all__ = [
-    'CONFIGS',
-    'VQVAEConfig',
-    'seed_config',
-    'VectorQuantizer',
-    'FiniteScalarQuantizer',
-    'UNetEncoder',
-    'UNetDecoder',
-    'SeedEncoder',
-    'SeedDecoder',
-    'LatentActionVQVAE',
-    'make_vqvae',
-    'load_vqvae',
-    'codebook_stats',
-    'evaluate_pairs',
-    'val_grid',
-    'free_run',
-    'free_run_psnr',
-    'traced',
-    'bench_decoder',
-]
-
+__all__ = ['CONFIGS', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'FiniteScalarQuantizer', 'UNetEncoder', 'UNetDecoder',
+           'SeedEncoder', 'SeedDecoder', 'LatentActionVQVAE', 'make_vqvae', 'load_vqvae', 'codebook_stats',
+           'evaluate_pairs', 'val_grid', 'free_run', 'free_run_psnr', 'traced', 'bench_decoder']
 
 # %% ../nbs/02_vqvae.ipynb #c005
 @dataclass
@@ -104,7 +85,6 @@ def seed_config(width: float = 0.25) -> VQVAEConfig:
 
 CONFIGS = {"default": VQVAEConfig, "seed": seed_config}
 
-
 # %% ../nbs/02_vqvae.ipynb #c007
 class VectorQuantizer(nn.Module):
     "EMA vector quantizer with dead-code restarts."
@@ -150,7 +130,6 @@ class VectorQuantizer(nn.Module):
         stats = dict(perplexity=torch.exp(-(probs * torch.log(probs + 1e-10)).sum()), used=(probs > 0).sum())
         return q.view(B, h, w, D).permute(0, 3, 1, 2), idx.view(B, h, w), commit, stats
 
-
 # %% ../nbs/02_vqvae.ipynb #c010
 class FiniteScalarQuantizer(nn.Module):
     "FSQ: each latent dim bounded and rounded to `L` levels; the implicit codebook has prod(levels) codes."
@@ -187,7 +166,6 @@ class FiniteScalarQuantizer(nn.Module):
         probs = torch.bincount(idx.flatten(), minlength=self.K).float() / idx.numel()
         stats = dict(perplexity=torch.exp(-(probs * torch.log(probs + 1e-10)).sum()), used=(probs > 0).sum())
         return q, idx, torch.zeros((), device=z.device), stats
-
 
 # %% ../nbs/02_vqvae.ipynb #c013
 def _conv(ci, co, k=3, s=1, norm=True):
@@ -253,7 +231,6 @@ class UNetDecoder(nn.Module):
         x = self.u0(torch.cat([F.interpolate(x, size=h0.shape[-2:]), h0], 1))
         return self.head(x)
 
-
 # %% ../nbs/02_vqvae.ipynb #c015
 def _bn(ci, co, k, s, p):
     return nn.Sequential(nn.Conv2d(ci, co, k, s, p), nn.BatchNorm2d(co), nn.ReLU())
@@ -298,7 +275,6 @@ class SeedDecoder(nn.Module):
         return F.interpolate(
             self.up(self.fuse(torch.cat([g, q], 1))), size=out_hw, mode="bilinear", align_corners=False
         )[:, 0]
-
 
 # %% ../nbs/02_vqvae.ipynb #c016
 class LatentActionVQVAE(nn.Module):
@@ -396,7 +372,6 @@ class LatentActionVQVAE(nn.Module):
         mse = F.mse_loss(pred, f1)
         return dict(pred_raw=pred, idx=idx, mse=mse, commit=commit, loss=mse + self.cfg.commitment * commit, **stats)
 
-
 # %% ../nbs/02_vqvae.ipynb #c022
 _LEGACY = {"context": 1, "warp": False}  # the config of checkpoints from before these options
 
@@ -424,14 +399,12 @@ def load_vqvae(path) -> LatentActionVQVAE:
     model.card = ck.get("card", {})
     return model.eval().to(memory_format=torch.channels_last)
 
-
 # %% ../nbs/02_vqvae.ipynb #c025
 def codebook_stats(idx, K: int) -> dict:
     "Codes used and perplexity of a set of code indices."
     counts = np.bincount(np.asarray(idx).ravel(), minlength=K)
     p = counts / max(counts.sum(), 1)
     return dict(codes_used=int((counts > 0).sum()), perplexity=float(np.exp(-(p[p > 0] * np.log(p[p > 0])).sum())))
-
 
 # %% ../nbs/02_vqvae.ipynb #c026b
 @torch.no_grad()
@@ -524,7 +497,6 @@ def free_run_psnr(model, win, batch: int = 16) -> float:
         for i in range(0, len(win), batch)
     )
     return psnr(se / win[:, -1].numel())
-
 
 # %% ../nbs/02_vqvae.ipynb #c028
 @torch.inference_mode()
