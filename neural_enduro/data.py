@@ -16,14 +16,14 @@ from tqdm.auto import tqdm
 from .env import make_env, action_names, check_actions, resolve_game, game_name, replay, FRAME_SHAPE
 
 # %% auto #0
-__all__ = ['FORMAT_VERSION', 'SHARD_KEYS', 'START_FRAMES_DIR', 'PHASE_STEPS', 'RandomPolicy', 'DriverPolicy', 'get_policy',
-           'save_shard', 'load_shard', 'assign_splits', 'record', 'load_index', 'load_episode', 'TransitionDataset',
-           'save_gif', 'bench_collect', 'make_start_frames', 'start_step', 'emulator_at', 'start_frames']
+__all__ = ['SHARD_KEYS', 'START_FRAMES_DIR', 'PHASE_STEPS', 'RandomPolicy', 'DriverPolicy', 'get_policy', 'save_shard',
+           'load_shard', 'assign_splits', 'record', 'load_index', 'load_episode', 'TransitionDataset', 'save_gif',
+           'bench_collect', 'make_start_frames', 'start_step', 'emulator_at', 'start_frames']
 
 # %% ../nbs/01_data.ipynb #c005
 from .core import REPO_ROOT, atomic_replace
 
-FORMAT_VERSION = 1
+_FORMAT_VERSION = 1
 
 # %% ../nbs/01_data.ipynb #c007
 class RandomPolicy:
@@ -246,7 +246,7 @@ def record(
     _prepare_out_dir(out, overwrite)
     rom = resolve_game(game)
     meta = dict(
-        format_version=FORMAT_VERSION,
+        format_version=_FORMAT_VERSION,
         game=game_name(game),
         rom=rom,
         policy=pol_name,

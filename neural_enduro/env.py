@@ -14,8 +14,8 @@ from ale_py.roms import get_all_rom_ids
 gym.register_envs(ale_py)
 
 # %% auto #0
-__all__ = ['FRAME_SHAPE', 'AGENT_SHAPE', 'ENV_KWARGS', 'resolve_game', 'game_name', 'gym_id', 'make_env', 'action_names',
-           'check_actions', 'replay', 'opening_steps', 'reset_to_play', 'make_agent_env', 'PreviousFrame',
+__all__ = ['FRAME_SHAPE', 'AGENT_SHAPE', 'ENV_KWARGS', 'resolve_game', 'game_name', 'gym_id', 'make_env', 'replay',
+           'action_names', 'check_actions', 'opening_steps', 'reset_to_play', 'make_agent_env', 'PreviousFrame',
            'agent_frame']
 
 # %% ../nbs/00_env.ipynb #c004
@@ -82,7 +82,29 @@ def make_env(
         **{**ENV_KWARGS, **kwargs},
     )
 
+# %% ../nbs/00_env.ipynb #c013
+def replay(game: str, seed: int, actions) -> dict:
+    """Regenerate an episode: `frames` (T+1, 210, 160) uint8, `rewards` (T,), `terminated` (T,).
+    Raises if the episode ends before the actions run out."""
+    actions = check_actions(game, actions)
+    env = make_env(game)
+    try:
+        obs, _ = env.reset(seed=int(seed))
+        frames = np.empty((len(actions) + 1, *obs.shape), np.uint8)
+        frames[0] = obs
+        rewards = np.zeros(len(actions), np.float32)
+        term = np.zeros(len(actions), bool)
+        for t, a in enumerate(actions):
+            if t and (term[t - 1]):
+                raise ValueError(
+                    f"episode (game={game}, seed={seed}) ended at step {t} but {len(actions)} actions were given"
+                )
+            frames[t + 1], rewards[t], term[t], _, _ = env.step(int(a))
+        return dict(frames=frames, rewards=rewards, terminated=term)
+    finally:
+        env.close()
 
+# %% ../nbs/00_env.ipynb #c013b
 @functools.cache
 def action_names(game: str = "Enduro") -> tuple[str, ...]:
     "Names of the game's minimal action set, indexed by action id."
@@ -106,28 +128,6 @@ def check_actions(game: str, actions) -> np.ndarray:
         valid = ', '.join(f"{i}={n}" for i, n in enumerate(names))
         raise ValueError(f"invalid action(s) {bad.tolist()} for {game_name(game)}; valid actions: {valid}")
     return a.astype(np.int64)
-
-# %% ../nbs/00_env.ipynb #c013
-def replay(game: str, seed: int, actions) -> dict:
-    """Regenerate an episode: `frames` (T+1, 210, 160) uint8, `rewards` (T,), `terminated` (T,).
-    Raises if the episode ends before the actions run out."""
-    actions = check_actions(game, actions)
-    env = make_env(game)
-    try:
-        obs, _ = env.reset(seed=int(seed))
-        frames = np.empty((len(actions) + 1, *obs.shape), np.uint8)
-        frames[0] = obs
-        rewards = np.zeros(len(actions), np.float32)
-        term = np.zeros(len(actions), bool)
-        for t, a in enumerate(actions):
-            if t and (term[t - 1]):
-                raise ValueError(
-                    f"episode (game={game}, seed={seed}) ended at step {t} but {len(actions)} actions were given"
-                )
-            frames[t + 1], rewards[t], term[t], _, _ = env.step(int(a))
-        return dict(frames=frames, rewards=rewards, terminated=term)
-    finally:
-        env.close()
 
 # %% ../nbs/00_env.ipynb #c016c
 def opening_steps(env: gym.Env, seed: int | None = None, max_steps: int = 100) -> int:

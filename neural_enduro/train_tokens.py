@@ -38,8 +38,8 @@ from neural_enduro.tokens import (
 from .vqvae import load_vqvae
 
 # %% auto #0
-__all__ = ['TokenTrainConfig', 'played_codes', 'TokenPairs', 'token_loss', 'distill_loss', 'corrupt_block', 'corrupt_tokens',
-           'validate', 'train_tokens', 'publish_tokens', 'refine_tokens']
+__all__ = ['TokenTrainConfig', 'played_codes', 'TokenPairs', 'token_loss', 'distill_loss', 'validate', 'corrupt_block',
+           'corrupt_tokens', 'train_tokens', 'publish_tokens', 'refine_tokens']
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -231,7 +231,43 @@ def distill_loss(logits, teacher_logits, target, cur, changed_weight: float = 1.
     w = _cell_weights(target, cur, changed_weight, mask)
     return (kl * w).sum() / w.sum().clamp(min=1)
 
+# %% ../nbs/04c_train_tokens.ipynb #x011v
+def _hint(vqvae, tok, prev, cur, codes):
+    "The pixel decoder's prediction from the token frames (what it sees at play)."
+    with torch.no_grad():
+        return vqvae.decode(tok.decode(cur), codes, tok.decode(prev))
 
+
+def _scored(dyn, teacher, args, target, cur, cfg: TokenTrainConfig, mask=None):
+    "Loss and stats of one prediction: `token_loss`, plus `distill` x `distill_loss` when a `teacher` is given."
+    logits = dyn(*args)
+    loss, stats = token_loss(logits, target, cur, cfg.changed_weight, mask)
+    if teacher is not None:
+        dev = target.device.type  # bfloat16 where it is native: a GPU, or a CPU with bf16 instructions
+        with torch.no_grad(), torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda" or native_bf16()):
+            t_logits = teacher(*args)
+        kl = distill_loss(logits, t_logits, target, cur, cfg.changed_weight, mask)
+        loss, stats = loss + cfg.distill * kl, dict(stats, kl=kl.item())
+    return logits, loss, stats
+
+
+@torch.no_grad()
+def validate(
+    dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64, idx=None, prefix: str = "val", codes: str = "codes"
+) -> dict:
+    """Loss and token accuracy (overall, changed cells) on `n` spread-out validation pairs (or the pairs `idx`), real
+    context, conditioned on the world model's `codes` (or the `played` ones); keys start with `prefix`."""
+    idx = spread(len(val), n) if idx is None else torch.as_tensor(idx)
+    dev = next(dyn.parameters()).device
+    out = []
+    for i in idx.split(batch):
+        b = {k: v.to(dev) for k, v in val.batch(i).items()}
+        hint = _hint(vqvae, tok, b["prev"], b["cur"], b[codes]) if dyn.cfg.hint else None
+        loss, s = token_loss(dyn(b["prev"], b["cur"], b[codes], hint), b["nxt"], b["cur"])
+        out.append(dict(loss=loss.item(), **s))
+    return {f"{prefix}_{k}": float(np.nanmean([o[k] for o in out])) for k in out[0]}
+
+# %% ../nbs/04c_train_tokens.ipynb #x011c
 def corrupt_block(prev, cur, share: float, generator=None, max_size=(8, 10), max_shift: int = 8) -> tuple:
     """Token grids t-1 and t `(B, h, w)` where a `share` of the samples get one block of cells overwritten, the same
     block in both, by the cells up to `max_shift` rows above or below it: a wrong region that looks real, as a closed
@@ -261,25 +297,6 @@ def corrupt_tokens(tok: torch.Tensor, share: float, vocab: int, generator=None) 
     return torch.where(m, torch.randint(0, vocab, tok.shape, generator=generator, device=tok.device), tok)
 
 # %% ../nbs/04c_train_tokens.ipynb #x011
-def _hint(vqvae, tok, prev, cur, codes):
-    "The pixel decoder's prediction from the token frames (what it sees at play)."
-    with torch.no_grad():
-        return vqvae.decode(tok.decode(cur), codes, tok.decode(prev))
-
-
-def _scored(dyn, teacher, args, target, cur, cfg: TokenTrainConfig, mask=None):
-    "Loss and stats of one prediction: `token_loss`, plus `distill` x `distill_loss` when a `teacher` is given."
-    logits = dyn(*args)
-    loss, stats = token_loss(logits, target, cur, cfg.changed_weight, mask)
-    if teacher is not None:
-        dev = target.device.type  # bfloat16 where it is native: a GPU, or a CPU with bf16 instructions
-        with torch.no_grad(), torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda" or native_bf16()):
-            t_logits = teacher(*args)
-        kl = distill_loss(logits, t_logits, target, cur, cfg.changed_weight, mask)
-        loss, stats = loss + cfg.distill * kl, dict(stats, kl=kl.item())
-    return logits, loss, stats
-
-
 def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None, teacher=None):
     """The loss of one batch: the real context (corrupted), then, with `own_rollout`, one step from its own sample;
     each scored against the real tokens and, with a `teacher`, against the teacher's distributions."""
@@ -302,23 +319,6 @@ def _step_loss(dyn, vqvae, tok, b, cfg: TokenTrainConfig, g=None, teacher=None):
         loss = (loss + loss2) / 2
         stats["acc_own"] = s2["acc"]
     return loss, stats
-
-
-@torch.no_grad()
-def validate(
-    dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64, idx=None, prefix: str = "val", codes: str = "codes"
-) -> dict:
-    """Loss and token accuracy (overall, changed cells) on `n` spread-out validation pairs (or the pairs `idx`), real
-    context, conditioned on the world model's `codes` (or the `played` ones); keys start with `prefix`."""
-    idx = spread(len(val), n) if idx is None else torch.as_tensor(idx)
-    dev = next(dyn.parameters()).device
-    out = []
-    for i in idx.split(batch):
-        b = {k: v.to(dev) for k, v in val.batch(i).items()}
-        hint = _hint(vqvae, tok, b["prev"], b["cur"], b[codes]) if dyn.cfg.hint else None
-        loss, s = token_loss(dyn(b["prev"], b["cur"], b[codes], hint), b["nxt"], b["cur"])
-        out.append(dict(loss=loss.item(), **s))
-    return {f"{prefix}_{k}": float(np.nanmean([o[k] for o in out])) for k in out[0]}
 
 
 def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:

@@ -14,8 +14,8 @@ import torch.nn.functional as F
 from .core import read_checkpoint, load_state_strict, psnr, to_u8
 
 # %% auto #0
-__all__ = ['CONFIGS', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'FiniteScalarQuantizer', 'UNetEncoder', 'UNetDecoder',
-           'SeedEncoder', 'SeedDecoder', 'LatentActionVQVAE', 'make_vqvae', 'load_vqvae', 'codebook_stats',
+__all__ = ['CONFIGS', 'VQVAEConfig', 'seed_config', 'VectorQuantizer', 'FiniteScalarQuantizer', 'LatentActionVQVAE',
+           'UNetEncoder', 'UNetDecoder', 'SeedEncoder', 'SeedDecoder', 'make_vqvae', 'load_vqvae', 'codebook_stats',
            'evaluate_pairs', 'val_grid', 'free_run', 'free_run_psnr', 'traced', 'bench_decoder']
 
 # %% ../nbs/02_vqvae.ipynb #c005
@@ -167,6 +167,102 @@ class FiniteScalarQuantizer(nn.Module):
         stats = dict(perplexity=torch.exp(-(probs * torch.log(probs + 1e-10)).sum()), used=(probs > 0).sum())
         return q, idx, torch.zeros((), device=z.device), stats
 
+# %% ../nbs/02_vqvae.ipynb #c016
+class LatentActionVQVAE(nn.Module):
+    """Encoder (frame_t, frame_t+1) -> grid of codes; decoder (frame_t, codes) -> frame_t+1. Frames are uint8 or [0,1]
+    floats, (B, 210, 160)."""
+
+    def __init__(self, cfg: VQVAEConfig | None = None):
+        super().__init__()
+        self.cfg = cfg = cfg or VQVAEConfig()
+        self.vq = (
+            FiniteScalarQuantizer(cfg.fsq_levels)
+            if cfg.quantizer == "fsq"
+            else VectorQuantizer(cfg.codebook_size, cfg.code_dim, cfg.ema_decay, cfg.dead_after)
+        )
+        if cfg.arch == "unet":
+            self.encoder, self.decoder = UNetEncoder(cfg), UNetDecoder(cfg)
+        else:
+            self.encoder, self.decoder = SeedEncoder(cfg), SeedDecoder(cfg)
+
+    @staticmethod
+    def prep(f: torch.Tensor) -> torch.Tensor:
+        "uint8 frames to float in [0, 1]."
+        return f.float().div(255) if f.dtype == torch.uint8 else f.float()
+
+    def _s2d(self, f):  # (B, 210, 160) -> (B, 16, 53, 40): pad 2 rows, 4x4 blocks
+        return F.pixel_unshuffle(F.pad(f[:, None], (0, 0, 0, 2), mode="replicate"), 4)
+
+    def _in(self, f):  # what the arch's convs see
+        return self._s2d(f) if self.cfg.arch == "unet" else f.transpose(-1, -2)
+
+    def _prev(self, f0, f_prev):  # the context frame t-1 as the convs see it (None when the model does not use it)
+        if self.cfg.context == 1:
+            return None
+        return self._s2d(f0 if f_prev is None else self.prep(f_prev))
+
+    def latents(self, f0, f1, f_prev=None) -> torch.Tensor:
+        """The encoder's output before quantization `(B, D, h, w)` for float frames (see `joint`: the rate term needs
+        it)."""
+        return self.encoder(self._in(f0), self._in(f1), *([] if self.cfg.context == 1 else [self._prev(f0, f_prev)]))
+
+    def _quantize(self, f0, f1, f_prev=None):
+        return self.vq(self.latents(f0, f1, f_prev))
+
+    @torch.no_grad()
+    def encode(self, f0, f1, f_prev=None) -> torch.Tensor:
+        """Code indices `(B, 7, 5)` that explain the transition f0 -> f1. `f_prev` is frame t-1, used by `context=2`
+        models (None: f0 repeated, as at an episode start) and ignored by the others."""
+        idx = self._quantize(self.prep(f0), self.prep(f1), f_prev)[1]
+        return idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)
+
+    def decode_raw(self, f0, q, f_prev=None) -> torch.Tensor:
+        """Unbounded next-frame prediction from float frames `f0` (and t-1, `f_prev`) and code vectors `q` (grid as
+        the arch holds it)."""
+        if self.cfg.arch == "unet":
+            s = self._s2d(f0)
+            p = self._prev(f0, f_prev)
+            H, W = f0.shape[-2:]
+            out = F.pixel_shuffle(self.decoder(s if p is None else torch.cat([s, s - p], 1), q), 4)[:, :, :H]
+            if not self.cfg.warp:
+                return f0 + out[:, 0]
+            return self._warp(f0, out[:, 1:3]) + out[:, 0]
+        return self.decoder(f0.transpose(-1, -2), q, f0.shape[::-1][:2]).transpose(-1, -2)
+
+    def _warp(self, f, d, scale: float = 4.0):
+        """Frames `(B, H, W)` sampled at each pixel plus the displacement `scale * d` pixels, `d` `(B, 2, H, W)` as
+        (x, y)."""
+        B, H, W = f.shape
+        ys, xs = torch.meshgrid(
+            torch.linspace(-1, 1, H, device=f.device), torch.linspace(-1, 1, W, device=f.device), indexing="ij"
+        )
+        grid = torch.stack([xs + d[:, 0] * scale * 2 / (W - 1), ys + d[:, 1] * scale * 2 / (H - 1)], -1)
+        return F.grid_sample(f[:, None], grid, mode="bilinear", padding_mode="border", align_corners=True)[:, 0]
+
+    def decode_idx_raw(self, f0, idx, f_prev=None) -> torch.Tensor:
+        "Unbounded next frame from frame `f0` (and t-1, `f_prev`) and code indices `(B, 7, 5)` (before any clamp)."
+        return self.decode_raw(
+            self.prep(f0), self.vq.lookup(idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)), f_prev
+        )
+
+    def decode(self, f0, idx, f_prev=None) -> torch.Tensor:
+        """Next frame from frame `f0` and code indices `(B, 7, 5)`: in [0, 1] for our arch; unbounded (as the seed's)
+        for
+        `seed`. `f_prev` (frame t-1) is the second context frame of `context=2` models (None: f0 repeated)."""
+        out = self.decode_idx_raw(f0, idx, f_prev)
+        return out.clamp(0, 1) if self.cfg.arch == "unet" else out
+
+    def forward(self, f0, f1, f_prev=None, context=None) -> dict:
+        """Training pass: `pred_raw` (unclamped), `loss` = MSE + commitment (VQ only), codebook stats. `context`:
+        the frames (t-1, t) the decoder starts from instead of (`f_prev`, `f0`), e.g. its own earlier outputs (training
+        against drift); the codes still come from the real frames."""
+        f0, f1 = self.prep(f0), self.prep(f1)
+        q, idx, commit, stats = self._quantize(f0, f1, f_prev)
+        d_prev, d0 = (f_prev, f0) if context is None else (context[0], self.prep(context[1]))
+        pred = self.decode_raw(d0, q, d_prev)
+        mse = F.mse_loss(pred, f1)
+        return dict(pred_raw=pred, idx=idx, mse=mse, commit=commit, loss=mse + self.cfg.commitment * commit, **stats)
+
 # %% ../nbs/02_vqvae.ipynb #c013
 def _conv(ci, co, k=3, s=1, norm=True):
     layers = [nn.Conv2d(ci, co, k, s, k // 2)]
@@ -275,102 +371,6 @@ class SeedDecoder(nn.Module):
         return F.interpolate(
             self.up(self.fuse(torch.cat([g, q], 1))), size=out_hw, mode="bilinear", align_corners=False
         )[:, 0]
-
-# %% ../nbs/02_vqvae.ipynb #c016
-class LatentActionVQVAE(nn.Module):
-    """Encoder (frame_t, frame_t+1) -> grid of codes; decoder (frame_t, codes) -> frame_t+1. Frames are uint8 or [0,1]
-    floats, (B, 210, 160)."""
-
-    def __init__(self, cfg: VQVAEConfig | None = None):
-        super().__init__()
-        self.cfg = cfg = cfg or VQVAEConfig()
-        self.vq = (
-            FiniteScalarQuantizer(cfg.fsq_levels)
-            if cfg.quantizer == "fsq"
-            else VectorQuantizer(cfg.codebook_size, cfg.code_dim, cfg.ema_decay, cfg.dead_after)
-        )
-        if cfg.arch == "unet":
-            self.encoder, self.decoder = UNetEncoder(cfg), UNetDecoder(cfg)
-        else:
-            self.encoder, self.decoder = SeedEncoder(cfg), SeedDecoder(cfg)
-
-    @staticmethod
-    def prep(f: torch.Tensor) -> torch.Tensor:
-        "uint8 frames to float in [0, 1]."
-        return f.float().div(255) if f.dtype == torch.uint8 else f.float()
-
-    def _s2d(self, f):  # (B, 210, 160) -> (B, 16, 53, 40): pad 2 rows, 4x4 blocks
-        return F.pixel_unshuffle(F.pad(f[:, None], (0, 0, 0, 2), mode="replicate"), 4)
-
-    def _in(self, f):  # what the arch's convs see
-        return self._s2d(f) if self.cfg.arch == "unet" else f.transpose(-1, -2)
-
-    def _prev(self, f0, f_prev):  # the context frame t-1 as the convs see it (None when the model does not use it)
-        if self.cfg.context == 1:
-            return None
-        return self._s2d(f0 if f_prev is None else self.prep(f_prev))
-
-    def latents(self, f0, f1, f_prev=None) -> torch.Tensor:
-        """The encoder's output before quantization `(B, D, h, w)` for float frames (see `joint`: the rate term needs
-        it)."""
-        return self.encoder(self._in(f0), self._in(f1), *([] if self.cfg.context == 1 else [self._prev(f0, f_prev)]))
-
-    def _quantize(self, f0, f1, f_prev=None):
-        return self.vq(self.latents(f0, f1, f_prev))
-
-    @torch.no_grad()
-    def encode(self, f0, f1, f_prev=None) -> torch.Tensor:
-        """Code indices `(B, 7, 5)` that explain the transition f0 -> f1. `f_prev` is frame t-1, used by `context=2`
-        models (None: f0 repeated, as at an episode start) and ignored by the others."""
-        idx = self._quantize(self.prep(f0), self.prep(f1), f_prev)[1]
-        return idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)
-
-    def decode_raw(self, f0, q, f_prev=None) -> torch.Tensor:
-        """Unbounded next-frame prediction from float frames `f0` (and t-1, `f_prev`) and code vectors `q` (grid as
-        the arch holds it)."""
-        if self.cfg.arch == "unet":
-            s = self._s2d(f0)
-            p = self._prev(f0, f_prev)
-            H, W = f0.shape[-2:]
-            out = F.pixel_shuffle(self.decoder(s if p is None else torch.cat([s, s - p], 1), q), 4)[:, :, :H]
-            if not self.cfg.warp:
-                return f0 + out[:, 0]
-            return self._warp(f0, out[:, 1:3]) + out[:, 0]
-        return self.decoder(f0.transpose(-1, -2), q, f0.shape[::-1][:2]).transpose(-1, -2)
-
-    def _warp(self, f, d, scale: float = 4.0):
-        """Frames `(B, H, W)` sampled at each pixel plus the displacement `scale * d` pixels, `d` `(B, 2, H, W)` as
-        (x, y)."""
-        B, H, W = f.shape
-        ys, xs = torch.meshgrid(
-            torch.linspace(-1, 1, H, device=f.device), torch.linspace(-1, 1, W, device=f.device), indexing="ij"
-        )
-        grid = torch.stack([xs + d[:, 0] * scale * 2 / (W - 1), ys + d[:, 1] * scale * 2 / (H - 1)], -1)
-        return F.grid_sample(f[:, None], grid, mode="bilinear", padding_mode="border", align_corners=True)[:, 0]
-
-    def decode_idx_raw(self, f0, idx, f_prev=None) -> torch.Tensor:
-        "Unbounded next frame from frame `f0` (and t-1, `f_prev`) and code indices `(B, 7, 5)` (before any clamp)."
-        return self.decode_raw(
-            self.prep(f0), self.vq.lookup(idx if self.cfg.arch == "unet" else idx.transpose(-1, -2)), f_prev
-        )
-
-    def decode(self, f0, idx, f_prev=None) -> torch.Tensor:
-        """Next frame from frame `f0` and code indices `(B, 7, 5)`: in [0, 1] for our arch; unbounded (as the seed's)
-        for
-        `seed`. `f_prev` (frame t-1) is the second context frame of `context=2` models (None: f0 repeated)."""
-        out = self.decode_idx_raw(f0, idx, f_prev)
-        return out.clamp(0, 1) if self.cfg.arch == "unet" else out
-
-    def forward(self, f0, f1, f_prev=None, context=None) -> dict:
-        """Training pass: `pred_raw` (unclamped), `loss` = MSE + commitment (VQ only), codebook stats. `context`:
-        the frames (t-1, t) the decoder starts from instead of (`f_prev`, `f0`), e.g. its own earlier outputs (training
-        against drift); the codes still come from the real frames."""
-        f0, f1 = self.prep(f0), self.prep(f1)
-        q, idx, commit, stats = self._quantize(f0, f1, f_prev)
-        d_prev, d0 = (f_prev, f0) if context is None else (context[0], self.prep(context[1]))
-        pred = self.decode_raw(d0, q, d_prev)
-        mse = F.mse_loss(pred, f1)
-        return dict(pred_raw=pred, idx=idx, mse=mse, commit=commit, loss=mse + self.cfg.commitment * commit, **stats)
 
 # %% ../nbs/02_vqvae.ipynb #c022
 _LEGACY = {"context": 1, "warp": False}  # the config of checkpoints from before these options
