@@ -335,15 +335,17 @@ train-pred-outcome: install  ## the predictor fine-tuned through the shipped tok
 	  -p publish_half True -p publish_note "$(OUTCOME_NOTE)"
 
 # The shipped dynamics: that of train-tokens-slim fine-tuned on driver, random and DQN play (nbs/02b_tokens), 2,000
-# steps of batch 64 at lr 2e-4 on at most 60,000 frames of each recording (about an hour on 2 cores with its caches).
+# steps of batch 64 at lr 2e-4 on at most 60,000 frames of each recording (about an hour on 2 cores with its caches),
+# published to play by argmax.
 TOKENS_DQN_NOTE = The one-block dynamics of make train-tokens-slim, fine-tuned 2,000 steps (batch 64, lr 2e-4) on \
-  driver, random and DQN play on 2 CPU cores (runs/tokens_dqn_slim); make train-tokens-dqn.
+  driver, random and DQN play on 2 CPU cores (runs/tokens_dqn_slim); make train-tokens-dqn. Plays by argmax \
+  (temperature 0), chosen on val_spec and dqn_val_spec among 0, 0.3, 0.5, 0.6 and 0.7 (nbs/07_evaluate).
 train-tokens-dqn: install  ## the shipped token dynamics: train-tokens-slim's fine-tuned on all three recordings
 	@mkdir -p runs/tokens_dqn_slim
 	$(PM) nbs/04c_train_tokens.ipynb runs/tokens_dqn_slim/train.ipynb -p run_dir runs/tokens_dqn_slim $(MIX) \
 	  -y "overrides: {dim: 48, res: 1, steps: 2000, batch_size: 64, lr: 0.0002, warmup: 100, eval_every: 500, \
 	  ckpt_every: 250, threads: 2, init_from: checkpoints/enduro/dynamics.pt}" -p publish_to checkpoints/enduro \
-	  -p temperature 0.7 -p note "$(TOKENS_DQN_NOTE)"
+	  -p temperature 0.0 -p note "$(TOKENS_DQN_NOTE)"
 
 # The shipped set, in order: the CPU world model and predictors (the joint stage starts from them), the seed's design,
 # the joint stage (on a GPU; JOINT_DEVICE=cpu to run it here), its CPU fine-tunes, the two-block token renderer, the

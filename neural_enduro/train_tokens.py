@@ -39,7 +39,7 @@ from .vqvae import load_vqvae
 
 # %% auto #0
 __all__ = ['TokenTrainConfig', 'played_codes', 'TokenPairs', 'token_loss', 'distill_loss', 'validate', 'corrupt_block',
-           'corrupt_tokens', 'train_tokens', 'publish_tokens', 'refine_tokens']
+           'corrupt_tokens', 'train_tokens', 'publish_tokens', 'refine_tokens', 'set_token_sampling']
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -497,3 +497,19 @@ def refine_tokens(
     fit = dict(S=S, frames=card.get("frames", 4000), max_frames=max_frames, seed=seed, seconds=round(time.time() - t0))
     save_tokenizer(path, tok, dict(card, refinements=fit))
     return dict(refine=S, fingerprint=tok.fingerprint())
+
+# %% ../nbs/04c_train_tokens.ipynb #x013t
+def set_token_sampling(folder, temperature: float, min_p: float | None = None, note: str | None = None) -> dict:
+    """Republish `folder/dynamics.pt` to sample the next tokens at `temperature` (0: argmax) and `min_p` (None: as
+    published): the same weights and card, the new config; `note` (None: the card's) says why. Returns the config."""
+    path = Path(folder) / "dynamics.pt"
+    ck = read_checkpoint(path, "token_dynamics")
+    play = {k: v for k, v in dict(temperature=temperature, min_p=min_p).items() if v is not None}
+    dyn = TokenDynamics(TokenDynamicsConfig(**{**ck["config"], **play}))
+    load_state_strict(dyn, ck["state_dict"], path)
+    card = ck.get("card", {})
+    note = card.get("note", "") if note is None else note
+    half = card.get("weights_dtype") == "float16"
+    src = card.get("published_from", path)
+    publish_checkpoint(src, path, dyn, dict(ck, config=asdict(dyn.cfg)), True, note, half)
+    return asdict(dyn.cfg)
