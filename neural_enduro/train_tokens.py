@@ -443,6 +443,14 @@ def _teacher(path, tok: PatchTokenizer, vqvae) -> TokenDynamics:
     return teacher.requires_grad_(False)
 
 # %% ../nbs/04c_train_tokens.ipynb #x013
+def _playing_dynamics(ck, path, temperature=None, min_p=None) -> TokenDynamics:
+    "The dynamics of checkpoint `ck`, read from `path`, set to sample at `temperature` and `min_p` (None: as saved)."
+    play = {k: v for k, v in dict(temperature=temperature, min_p=min_p).items() if v is not None}
+    dyn = TokenDynamics(TokenDynamicsConfig(**{**ck["config"], **play}))
+    load_state_strict(dyn, ck["state_dict"], path)
+    return dyn
+
+
 def publish_tokens(
     run_dir,
     dest_dir,
@@ -466,9 +474,7 @@ def publish_tokens(
             f"{run / 'best.pt'} was trained with another tokenizer or latent-action model than "
             f"{run / 'tokenizer.pt'} and {dest / 'vqvae.pt'}"
         )
-    play = {k: v for k, v in dict(temperature=temperature, min_p=min_p).items() if v is not None}
-    dyn = TokenDynamics(TokenDynamicsConfig(**{**ck["config"], **play}))
-    load_state_strict(dyn, ck["state_dict"], run / "best.pt")
+    dyn = _playing_dynamics(ck, run / "best.pt", temperature, min_p)
     tok_ck = read_checkpoint(run / "tokenizer.pt", "tokenizer")
     publish_checkpoint(run / "tokenizer.pt", dest / "tokenizer.pt", tok, tok_ck, True, note)
     dyn_ck = dict(ck, config=asdict(dyn.cfg))
@@ -504,9 +510,7 @@ def set_token_sampling(folder, temperature: float, min_p: float | None = None, n
     published): the same weights and card, the new config; `note` (None: the card's) says why. Returns the config."""
     path = Path(folder) / "dynamics.pt"
     ck = read_checkpoint(path, "token_dynamics")
-    play = {k: v for k, v in dict(temperature=temperature, min_p=min_p).items() if v is not None}
-    dyn = TokenDynamics(TokenDynamicsConfig(**{**ck["config"], **play}))
-    load_state_strict(dyn, ck["state_dict"], path)
+    dyn = _playing_dynamics(ck, path, temperature, min_p)
     card = ck.get("card", {})
     note = card.get("note", "") if note is None else note
     half = card.get("weights_dtype") == "float16"
