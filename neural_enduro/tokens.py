@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -19,8 +20,9 @@ from .vqvae import LatentActionVQVAE, load_vqvae
 
 # %% auto #0
 __all__ = ['RENDERERS', 'PatchTokenizer', 'fit_tokenizer', 'fit_refinements', 'TokenDynamicsConfig', 'TokenDynamics',
-           'sample_tokens', 'native_bf16', 'TokenWorldModel', 'model_hash', 'save_tokenizer', 'load_tokenizer',
-           'save_dynamics', 'load_dynamics', 'load_token_world_model', 'load_world_model']
+           'region_patches', 'extend_tokenizer', 'grow_dynamics', 'sample_tokens', 'native_bf16', 'TokenWorldModel',
+           'model_hash', 'save_tokenizer', 'load_tokenizer', 'save_dynamics', 'load_dynamics', 'load_token_world_model',
+           'load_world_model']
 
 # %% ../nbs/02b_tokens.ipynb #t006
 class PatchTokenizer(nn.Module):
@@ -259,6 +261,48 @@ class TokenDynamics(nn.Module):
         y1 = self.up1(torch.cat([F.interpolate(x2, size=x1.shape[-2:]), x1], 1))
         y0 = self.up0(torch.cat([F.interpolate(y1, size=x0.shape[-2:]), x0], 1))
         return self.out(y0)
+
+# %% ../nbs/02b_tokens.ipynb #t012h
+def region_patches(tok: PatchTokenizer, frames, region, min_count: int = 2, chunk: int = 2048) -> torch.Tensor:
+    """The patches `(N, patch * patch)` uint8 that the cells of `region` [row0, row1, col0, col1] of the token grid
+    show in uint8 `frames` at least `min_count` times and that are not tokens of `tok`, most frequent first."""
+    r0, r1, c0, c1 = region
+    found, counts = [], []
+    for i in range(0, len(frames), chunk):
+        p = tok.to_patches(torch.as_tensor(np.asarray(frames[i : i + chunk]))).to(torch.uint8)
+        u, n = torch.unique(
+            p.reshape(len(p), *tok.grid, -1)[:, r0:r1, c0:c1].reshape(-1, tok.patch**2), dim=0, return_counts=True
+        )
+        found.append(u)
+        counts.append(n)
+    u, inv = torch.unique(torch.cat(found), dim=0, return_inverse=True)
+    n = torch.zeros(len(u), dtype=torch.long).index_add_(0, inv, torch.cat(counts))
+    new = ~torch.cat([(tok.patches[None] == x[:, None]).all(-1).any(-1) for x in u.split(256)])
+    keep = (n >= min_count) & new
+    return u[keep][n[keep].argsort(descending=True, stable=True)]
+
+
+def extend_tokenizer(tok: PatchTokenizer, patches) -> PatchTokenizer:
+    """`tok` with `patches` `(N, patch * patch)` uint8 as tokens K to K + N - 1, each its own refinements. Its
+    fingerprint changes: a dynamics model grows with it (`grow_dynamics`)."""
+    patches = torch.as_tensor(patches, dtype=torch.uint8)
+    out = PatchTokenizer(tok.K + len(patches), tok.patch, tok.frame_shape, tok.refine)
+    out.patches.copy_(torch.cat([tok.patches, patches]))
+    if tok.refine:
+        out.refinements.copy_(torch.cat([tok.refinements, patches[:, None].expand(-1, tok.refine, -1)]))
+    return out
+
+
+def grow_dynamics(dyn: TokenDynamics, parents) -> TokenDynamics:
+    """A copy of `dyn` for `len(parents)` more tokens (`extend_tokenizer`), new token i starting as old token
+    `parents[i]`: the same embeddings and output weights, so the same prediction (a tie goes to the old token)."""
+    out = TokenDynamics(replace(dyn.cfg, vocab=dyn.cfg.vocab + len(parents)))
+    p = torch.as_tensor(parents).long()
+    sd = dyn.state_dict()
+    for k in ("emb_cur.weight", "emb_prev.weight", "out.2.weight", "out.2.bias"):
+        sd[k] = torch.cat([sd[k], sd[k][p]])
+    out.load_state_dict(sd)
+    return out
 
 # %% ../nbs/02b_tokens.ipynb #t014
 def sample_tokens(logits: torch.Tensor, temperature: float = 0.0, generator=None, min_p: float = 0.0) -> torch.Tensor:

@@ -25,12 +25,15 @@ from neural_enduro.tokens import (
     PatchTokenizer,
     TokenDynamics,
     TokenDynamicsConfig,
+    extend_tokenizer,
     fit_refinements,
     fit_tokenizer,
+    grow_dynamics,
     load_dynamics,
     load_tokenizer,
     model_hash,
     native_bf16,
+    region_patches,
     save_dynamics,
     save_tokenizer,
     sample_tokens,
@@ -38,8 +41,9 @@ from neural_enduro.tokens import (
 from .vqvae import load_vqvae
 
 # %% auto #0
-__all__ = ['TokenTrainConfig', 'played_codes', 'TokenPairs', 'token_loss', 'distill_loss', 'validate', 'corrupt_block',
-           'corrupt_tokens', 'train_tokens', 'publish_tokens', 'refine_tokens', 'set_token_sampling']
+__all__ = ['TokenTrainConfig', 'played_codes', 'TokenPairs', 'in_region', 'token_loss', 'distill_loss', 'validate',
+           'corrupt_block', 'corrupt_tokens', 'train_tokens', 'publish_tokens', 'refine_tokens', 'set_token_sampling',
+           'grow_tokens']
 
 # %% ../nbs/04c_train_tokens.ipynb #x005
 @dataclass
@@ -67,6 +71,8 @@ class TokenTrainConfig(TrainConfig):
     corrupt: float = 0.1  # share of context tokens replaced by random tokens
     corrupt_block: float = 0.0  # share of samples whose context gets one wrong block of real-looking cells
     changed_weight: float = 5.0  # loss weight of tokens that change from t to t+1
+    region: list | None = None  # [row0, row1, col0, col1] of the token grid (ends excluded): its cells weigh more
+    region_weight: float = 1.0  # times this (in Enduro, the score panel: its odometer must count)
     own_rollout: bool = True  # also train one step from the model's own sampled tokens
     jump_frac: float = 0.0  # share of each batch drawn from the pairs with the most changed tokens (`largest_changes`)
     jump_top: float = 0.005  # those pairs: this share of the split (in Enduro, the time of day's turns)
@@ -91,6 +97,13 @@ class TokenTrainConfig(TrainConfig):
                 f"need 0 <= corrupt < 1, changed_weight >= 1, distill >= 0; "
                 f"got {self.corrupt}, {self.changed_weight}, {self.distill}"
             )
+        r = self.region
+        if r is not None and (
+            len(r) != 4 or not all(isinstance(x, int) and x >= 0 for x in r) or r[0] >= r[1] or r[2] >= r[3]
+        ):
+            raise ValueError(f"region must be [row0, row1, col0, col1] with row0 < row1, col0 < col1, got {r!r}")
+        if self.region_weight < 1:
+            raise ValueError(f"region_weight must be >= 1, got {self.region_weight}")
         if not 0 <= self.corrupt_block <= 1:
             raise ValueError(f"corrupt_block must be in [0, 1], got {self.corrupt_block}")
         if not 0 <= self.jump_frac < 1 or not 0 < self.jump_top <= 1:
@@ -201,34 +214,49 @@ class TokenPairs:
         )
 
 # %% ../nbs/04c_train_tokens.ipynb #x009
-def _cell_weights(target, cur, changed_weight: float, mask=None) -> torch.Tensor:
-    "Per-cell loss weights `(B, h, w)`: `changed_weight` where the token changes from `cur`, 0 where `mask` is off."
+def in_region(shape, region, device=None) -> torch.Tensor:
+    "A boolean map `shape` `(..., h, w)`, True in the cells of `region` [row0, row1, col0, col1] (ends excluded)."
+    m = torch.zeros(shape, dtype=torch.bool, device=device)
+    r0, r1, c0, c1 = region
+    m[..., r0:r1, c0:c1] = True
+    return m
+
+
+def _cell_weights(target, cur, changed_weight: float, mask=None, region=None, region_weight=1.0) -> torch.Tensor:
+    """Per-cell loss weights `(B, h, w)`: `changed_weight` where the token changes from `cur`, times `region_weight`
+    in the cells of `region`, 0 where `mask` is off."""
     w = 1 + (changed_weight - 1) * (target != cur).float()
+    if region is not None:
+        w = torch.where(in_region(w.shape, region, w.device), w * region_weight, w)
     return w if mask is None else w * mask[:, None, None].float()
 
 
-def token_loss(logits, target, cur, changed_weight: float = 1.0, mask=None) -> tuple[torch.Tensor, dict]:
-    "Weighted cross-entropy of `logits` `(B, V, h, w)` against `target` `(B, h, w)`; `cur` marks what changed."
+def token_loss(
+    logits, target, cur, changed_weight: float = 1.0, mask=None, region=None, region_weight=1.0
+) -> tuple[torch.Tensor, dict]:
+    """Weighted cross-entropy of `logits` `(B, V, h, w)` against `target` `(B, h, w)`; `cur` marks what changed.
+    With a `region`, its cells weigh `region_weight` times more and the stats add the accuracy on its changed cells."""
     ce = F.cross_entropy(logits, target, reduction="none")
     changed = target != cur
-    w = _cell_weights(target, cur, changed_weight, mask)
+    w = _cell_weights(target, cur, changed_weight, mask, region, region_weight)
     loss = (ce * w).sum() / w.sum().clamp(min=1)
     with torch.no_grad():
         hit = logits.argmax(1) == target
-        stats = dict(
-            acc=hit.float().mean().item(),
-            acc_changed=hit[changed].float().mean().item() if changed.any() else float("nan"),
-            ce=ce.mean().item(),
-        )
+        share = lambda m: hit[m].float().mean().item() if m.any() else float("nan")
+        stats = dict(acc=hit.float().mean().item(), acc_changed=share(changed), ce=ce.mean().item())
+        if region is not None:
+            stats["acc_region_changed"] = share(changed & in_region(changed.shape, region, changed.device))
     return loss, stats
 
 
-def distill_loss(logits, teacher_logits, target, cur, changed_weight: float = 1.0, mask=None) -> torch.Tensor:
+def distill_loss(
+    logits, teacher_logits, target, cur, changed_weight: float = 1.0, mask=None, region=None, region_weight=1.0
+) -> torch.Tensor:
     """KL divergence from a teacher's next-token distributions to the student's `logits` `(B, V, h, w)`, per cell,
     weighted as `token_loss` weighs the cells."""
     log_t = F.log_softmax(teacher_logits.float(), 1)
     kl = (log_t.exp() * (log_t - F.log_softmax(logits, 1))).sum(1)
-    w = _cell_weights(target, cur, changed_weight, mask)
+    w = _cell_weights(target, cur, changed_weight, mask, region, region_weight)
     return (kl * w).sum() / w.sum().clamp(min=1)
 
 # %% ../nbs/04c_train_tokens.ipynb #x011v
@@ -241,29 +269,39 @@ def _hint(vqvae, tok, prev, cur, codes):
 def _scored(dyn, teacher, args, target, cur, cfg: TokenTrainConfig, mask=None):
     "Loss and stats of one prediction: `token_loss`, plus `distill` x `distill_loss` when a `teacher` is given."
     logits = dyn(*args)
-    loss, stats = token_loss(logits, target, cur, cfg.changed_weight, mask)
+    loss, stats = token_loss(logits, target, cur, cfg.changed_weight, mask, cfg.region, cfg.region_weight)
     if teacher is not None:
         dev = target.device.type  # bfloat16 where it is native: a GPU, or a CPU with bf16 instructions
         with torch.no_grad(), torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda" or native_bf16()):
             t_logits = teacher(*args)
-        kl = distill_loss(logits, t_logits, target, cur, cfg.changed_weight, mask)
+        kl = distill_loss(logits, t_logits, target, cur, cfg.changed_weight, mask, cfg.region, cfg.region_weight)
         loss, stats = loss + cfg.distill * kl, dict(stats, kl=kl.item())
     return logits, loss, stats
 
 
 @torch.no_grad()
 def validate(
-    dyn, vqvae, tok, val: TokenPairs, n: int, batch: int = 64, idx=None, prefix: str = "val", codes: str = "codes"
+    dyn,
+    vqvae,
+    tok,
+    val: TokenPairs,
+    n: int,
+    batch: int = 64,
+    idx=None,
+    prefix: str = "val",
+    codes: str = "codes",
+    region=None,
 ) -> dict:
-    """Loss and token accuracy (overall, changed cells) on `n` spread-out validation pairs (or the pairs `idx`), real
-    context, conditioned on the world model's `codes` (or the `played` ones); keys start with `prefix`."""
+    """Loss and token accuracy (overall, changed cells, and the changed cells of `region` when given) on `n`
+    spread-out validation pairs (or the pairs `idx`), real context, conditioned on the world model's `codes` (or the
+    `played` ones); keys start with `prefix`."""
     idx = spread(len(val), n) if idx is None else torch.as_tensor(idx)
     dev = next(dyn.parameters()).device
     out = []
     for i in idx.split(batch):
         b = {k: v.to(dev) for k, v in val.batch(i).items()}
         hint = _hint(vqvae, tok, b["prev"], b["cur"], b[codes]) if dyn.cfg.hint else None
-        loss, s = token_loss(dyn(b["prev"], b["cur"], b[codes], hint), b["nxt"], b["cur"])
+        loss, s = token_loss(dyn(b["prev"], b["cur"], b[codes], hint), b["nxt"], b["cur"], region=region)
         out.append(dict(loss=loss.item(), **s))
     return {f"{prefix}_{k}": float(np.nanmean([o[k] for o in out])) for k in out[0]}
 
@@ -382,7 +420,7 @@ def train_tokens(cfg: TokenTrainConfig, progress: bool = True) -> dict:
         if run.tick():
             dyn.eval()
             train_stats = {f"train_{k}": v for k, v in stats.items()}
-            m = validate(dyn, vqvae, tok, val, cfg.val_pairs)
+            m = validate(dyn, vqvae, tok, val, cfg.val_pairs, region=cfg.region)
             if val.played is not None:  # conditioned on the codes the game plays
                 m.update(validate(dyn, vqvae, tok, val, cfg.val_pairs, prefix="val_played", codes="played"))
             if val_jumps is not None:
@@ -517,3 +555,30 @@ def set_token_sampling(folder, temperature: float, min_p: float | None = None, n
     src = card.get("published_from", path)
     publish_checkpoint(src, path, dyn, dict(ck, config=asdict(dyn.cfg)), True, note, half)
     return asdict(dyn.cfg)
+
+# %% ../nbs/04c_train_tokens.ipynb #x013h
+def grow_tokens(
+    dynamics, vqvae, region, out_dir, data_dirs, max_frames=None, frames_dir=None, min_count: int = 2
+) -> dict:
+    """Write `out_dir/tokenizer.pt` and `out_dir/dynamics.pt`: the tokenizer beside `dynamics` with the patches that
+    `region` shows in the training frames of `data_dirs` (at least `min_count` times) as new tokens, and `dynamics`
+    grown for them, each new token starting as the old token it was read as. `vqvae`: the latent-action model that
+    `dynamics` belongs to."""
+    from neural_enduro.train_vqvae import FramePairs
+
+    src, out = Path(dynamics), Path(out_dir)
+    refuse_overwrite([out / "tokenizer.pt", out / "dynamics.pt"], False)
+    tok, (dyn, ck) = load_tokenizer(src.parent / "tokenizer.pt"), load_dynamics(src)
+    vq = load_vqvae(vqvae)
+    if ck.get("belongs_to") != dict(tokenizer=tok.fingerprint(), vqvae=model_hash(vq)):
+        raise ValueError(
+            f"{src} was trained with another tokenizer or latent-action model than {src.parent} and {vqvae}"
+        )
+    frames = FramePairs(data_dirs, "train", max_frames, True, frames_dir).frames
+    new = region_patches(tok, frames, region, min_count)
+    big, grown = extend_tokenizer(tok, new), grow_dynamics(dyn, tok.nearest(new.float()))
+    out.mkdir(parents=True, exist_ok=True)
+    card = dict(grown_from=str(src), region=list(region), new_tokens=len(new))
+    save_tokenizer(out / "tokenizer.pt", big, card)
+    save_dynamics(out / "dynamics.pt", grown, big, vq, dict(ck["card"], **card))
+    return card
